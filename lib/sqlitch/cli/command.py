@@ -1,0 +1,132 @@
+"""Base class for every sqlitch command: Getopt::Long-like option parsing.
+
+Sqitch parses command options with Getopt::Long (bundling, unique-prefix
+abbreviations of long options) and answers bad options with a one-line
+message followed by the command's usage. This class gives click the same
+behaviour so that error text and exit codes match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from sqlitch.cli.app import App
+
+PROGRAM = "sqitch"
+
+
+class UsageFailure(Exception):
+    """Bad command-line usage: print ``message`` and the usage text, exit 2."""
+
+    def __init__(self, message: str, usage: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+
+class SqitchCommand(click.Command):
+    """A click command that parses options like Getopt::Long and knows its usage."""
+
+    def __init__(self, *args: Any, usage: Sequence[str] = (), **kwargs: Any) -> None:
+        kwargs.setdefault("add_help_option", False)
+        kwargs.setdefault("context_settings", {}).update(
+            {"ignore_unknown_options": False, "allow_interspersed_args": True}
+        )
+        super().__init__(*args, **kwargs)
+        self.usage_lines = list(usage)
+
+    # -- option parsing ---------------------------------------------------
+    def _long_options(self) -> list[str]:
+        names: list[str] = []
+        for param in self.params:
+            if isinstance(param, click.Option):
+                names.extend(o for o in (*param.opts, *param.secondary_opts) if o.startswith("--"))
+        return names
+
+    def _expand_abbreviations(self, args: list[str]) -> list[str]:
+        """Expand unique prefixes of long options, as Getopt::Long's auto_abbrev does."""
+        longs = self._long_options()
+        out: list[str] = []
+        for i, arg in enumerate(args):
+            if arg == "--":
+                out.extend(args[i:])
+                break
+            if arg.startswith("--") and len(arg) > 2:
+                name, eq, value = arg.partition("=")
+                if name not in longs:
+                    matches = [o for o in longs if o.startswith(name)]
+                    if len(matches) == 1:
+                        arg = matches[0] + eq + value
+            out.append(arg)
+        return out
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, self._expand_abbreviations(args))
+        except click.NoSuchOption as exc:
+            raise UsageFailure(f"Unknown option: {exc.option_name.lstrip('-')}", self.usage_text())
+        except click.BadOptionUsage as exc:
+            name = (exc.option_name or "").lstrip("-")
+            if "requires an argument" in exc.message:
+                message = f"Option {name} requires an argument"
+            else:
+                message = exc.message
+            raise UsageFailure(message, self.usage_text())
+        except click.BadParameter as exc:
+            raise UsageFailure(_bad_value_message(exc), self.usage_text())
+        except click.UsageError as exc:
+            raise UsageFailure(exc.message, self.usage_text())
+
+    # -- usage and help ---------------------------------------------------
+    def usage_text(self) -> str:
+        lines = ["Usage:"]
+        lines.extend(f"      {PROGRAM} {line}" for line in self.usage_lines)
+        table = self.options_table()
+        if table:
+            lines.extend(["", "Options:", *table])
+        return "\n".join(lines) + "\n"
+
+    def options_table(self) -> list[str]:
+        rows: list[tuple[str, str]] = []
+        for param in self.params:
+            if not isinstance(param, click.Option) or param.hidden:
+                continue
+            names = ", ".join(sorted((*param.opts, *param.secondary_opts), key=len))
+            if not param.is_flag and param.metavar:
+                names += f" {param.metavar}"
+            rows.append((names, param.help or ""))
+        width = max((len(n) for n, _ in rows), default=0)
+        return [f"    {n.ljust(width)}  {h}".rstrip() for n, h in rows]
+
+    def full_help(self) -> str:
+        """The text `sqlitch help <command>` prints."""
+        text = (self.help or "").strip()
+        return f"{self.usage_text()}\n{text}\n" if text else self.usage_text()
+
+
+def _bad_value_message(exc: click.BadParameter) -> str:
+    param = exc.param
+    name = ""
+    if isinstance(param, click.Option):
+        name = max(param.opts, key=len).lstrip("-")
+    return f"Value invalid for option {name}: {exc.message}" if name else exc.message
+
+
+def command(
+    name: str, *, usage: Sequence[str], help: str
+) -> Callable[[Callable[..., Any]], SqitchCommand]:
+    """Declare a sqlitch command; the wrapped function receives the App first."""
+
+    def decorator(func: Callable[..., Any]) -> SqitchCommand:
+        def callback(**kwargs: Any) -> Any:
+            app = click.get_current_context().find_object(App)
+            return func(app, **kwargs)
+
+        cmd = SqitchCommand(name, callback=callback, usage=usage, help=help)
+        cmd.params.extend(reversed(getattr(func, "__click_params__", [])))
+        return cmd
+
+    return decorator

@@ -1,0 +1,242 @@
+"""Entry point: core options, command dispatch, and error-to-exit-code mapping.
+
+Sqitch reads its core options from anywhere on the command line (Getopt::Long
+with pass-through), then takes the first non-option argument that names a
+command. Commands are imported lazily so that startup stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sqlitch import __version__
+from sqlitch.errors import SqlitchError
+
+if TYPE_CHECKING:
+    from sqlitch.cli.app import App
+    from sqlitch.cli.command import SqitchCommand
+
+# Command name -> (module, one-line summary). Summaries are SQLitch's own words.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "config": ("sqlitch.cli.commands.config", "Read and write project, user or system settings"),
+    "engine": ("sqlitch.cli.commands.engine", "Configure database engines"),
+    "help": ("sqlitch.cli.commands.help", "Show help for sqlitch or one of its commands"),
+    "init": ("sqlitch.cli.commands.init", "Start a new project: configuration and plan"),
+    "target": ("sqlitch.cli.commands.target", "Configure named deployment targets"),
+}
+
+# Core options that take a value, and the pre-0.9999 command options whose
+# value must be skipped while looking for the command name.
+_CORE_LONG_FLAGS = {"--etc-path", "--no-pager", "--quiet", "--help", "--man", "--version"}
+_CORE_CHDIR = {"--chdir", "--cd"}
+_LEGACY_VALUE_OPTS = {
+    "--client",
+    "--engine",
+    "--extension",
+    "--plan-file",
+    "--registry",
+    "--top-dir",
+}
+
+
+class CoreArgs:
+    """The result of scanning argv for core options."""
+
+    def __init__(self) -> None:
+        self.flags: set[str] = set()
+        self.verbose = 0
+        self.chdir: str | None = None
+        self.rest: list[str] = []
+
+
+def parse_core_args(argv: Sequence[str]) -> CoreArgs:
+    """Pull core options out of argv wherever they stand, leaving the rest in order."""
+    core = CoreArgs()
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            core.rest.extend(args[i:])
+            break
+        if arg in _CORE_LONG_FLAGS:
+            core.flags.add(arg[2:])
+        elif arg == "--verbose":
+            core.verbose += 1
+        elif arg in _CORE_CHDIR or arg == "-C":
+            if i + 1 >= len(args):
+                core.rest.append(arg)
+            else:
+                core.chdir = args[i + 1]
+                i += 1
+        elif arg.startswith(("--chdir=", "--cd=")):
+            core.chdir = arg.split("=", 1)[1]
+        elif arg.startswith("-C") and not arg.startswith("--"):
+            core.chdir = arg[2:]
+        elif len(arg) > 1 and arg[0] == "-" and arg[1] != "-" and set(arg[1:]) <= {"v", "V"}:
+            core.verbose += len(arg) - 1
+        else:
+            core.rest.append(arg)
+        i += 1
+    return core
+
+
+def find_command(args: list[str]) -> tuple[str | None, list[str]]:
+    """Return the first argument naming a command, and every argument that was tried."""
+    tried: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if not arg:
+            i += 1
+            continue
+        if arg.startswith("-"):
+            if arg == "--":
+                break
+            if (len(arg) == 2 and arg[1] in "duhp") or arg in _LEGACY_VALUE_OPTS or (
+                arg.startswith("--db-")
+            ):
+                i += 1
+            i += 1
+            continue
+        tried.append(arg)
+        if arg.replace("_", "-") in COMMANDS:
+            del args[i]
+            return arg.replace("_", "-"), tried
+        i += 1
+    return None, tried
+
+
+def commands_overview() -> str:
+    """The command list shown by `sqlitch help`, `--help` and on a missing command."""
+    lines = [
+        "Usage",
+        "  sqlitch [--etc-path | --help | --man | --version]",
+        "  sqlitch <command> [--chdir <path>] [--no-pager] [--quiet] [--verbose]",
+        "          [<command-options>] [<args>]",
+        "",
+        "Commands",
+    ]
+    width = max(len(name) for name in COMMANDS)
+    lines.extend(f"  {name.ljust(width)}  {summary}" for name, summary in sorted(COMMANDS.items()))
+    lines.extend(["", 'Run "sqlitch help <command>" for the options of one command.'])
+    return "\n".join(lines) + "\n"
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run sqlitch with ``argv`` (without the program name); return the exit code.
+
+    Never calls sys.exit: the in-process test harness relies on that.
+    """
+    from sqlitch.cli.app import App, CoreOptions
+
+    core = parse_core_args(argv)
+    out, err = sys.stdout, sys.stderr
+    if "help" in core.flags or "man" in core.flags:
+        out.write(commands_overview())
+        return 0
+    if "version" in core.flags:
+        out.write(f"sqlitch (SQLitch) {__version__}\n")
+        return 0
+    if "etc-path" in core.flags:
+        from sqlitch.config import system_dir
+
+        out.write(f"{system_dir()}\n")
+        return 0
+
+    if core.chdir is not None:
+        try:
+            os.chdir(core.chdir)
+        except OSError as exc:
+            err.write(f"Cannot change to directory {core.chdir}: {exc.strerror}\n")
+            return 2
+
+    verbosity: int | None = None
+    if "quiet" in core.flags:
+        verbosity = 0
+    elif core.verbose:
+        verbosity = core.verbose
+    options = CoreOptions(verbosity=verbosity, no_pager="no-pager" in core.flags, chdir=core.chdir)
+
+    try:
+        from sqlitch.config import Config
+
+        config = Config.load()
+    except SqlitchError as exc:
+        err.write(f"{exc.message}\n")
+        return exc.exitval
+    app = App(config, options)
+
+    args = core.rest
+    name, tried = find_command(args)
+    if name is None:
+        for arg in tried:
+            err.write(f'"{arg}" is not a valid command\n')
+        err.write(commands_overview())
+        return 2
+    return dispatch(app, name, args)
+
+
+def dispatch(app: App, name: str, args: list[str]) -> int:
+    """Run one command's click object, turning every failure into an exit code."""
+    import click
+
+    from sqlitch.cli.command import UsageFailure
+
+    command = load_command(name)
+    try:
+        with command.make_context(name, list(args), obj=app) as ctx:
+            result = command.invoke(ctx)
+    except UsageFailure as exc:
+        app.vent(exc.message)
+        app.vent_literal(exc.usage)
+        return 2
+    except SqlitchError as exc:
+        if exc.exitval == 1:
+            app.info(exc.message)
+        else:
+            app.vent(exc.message)
+        return exc.exitval
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        app.vent(exc.format_message())
+        return 2
+    except KeyboardInterrupt:
+        app.vent("Interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug, not bad input: one line unless asked for more
+        if app.verbosity > 2 or os.environ.get("SQLITCH_TRACEBACK"):
+            import traceback
+
+            app.vent_literal(traceback.format_exc())
+        app.vent(f"sqlitch: internal error: {type(exc).__name__}: {exc}")
+        return 2
+    return result if isinstance(result, int) else 0
+
+
+def load_command(name: str) -> SqitchCommand:
+    """Import a command's module on demand and return its click command."""
+    module = importlib.import_module(COMMANDS[name][0])
+    cmd: SqitchCommand = module.command
+    return cmd
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="surrogateescape")
+    code = run(sys.argv[1:] if argv is None else argv)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # pragma: no cover - depends on the reader
+        pass
+    sys.exit(code)

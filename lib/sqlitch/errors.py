@@ -1,0 +1,26 @@
+"""The one exception type every layer raises for a user-facing failure.
+
+Mirrors Sqitch's exception object: a message, an ``ident`` naming the
+subsystem, and the process exit value (2 = fatal error, 1 = non-fatal:
+the message goes to stdout and the command exits 1).
+"""
+
+from __future__ import annotations
+
+
+class SqlitchError(Exception):
+    """A failure to report to the user as one message and an exit code."""
+
+    def __init__(self, message: str, *, ident: str = "sqitch", exitval: int = 2) -> None:
+        super().__init__(message)
+        self.message = message
+        self.ident = ident
+        self.exitval = exitval
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def hurl(message: str, *, ident: str = "sqitch", exitval: int = 2) -> SqlitchError:
+    """Build an error to raise: ``raise hurl("...")`` reads like Sqitch's idiom."""
+    return SqlitchError(message, ident=ident, exitval=exitval)
