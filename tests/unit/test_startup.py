@@ -25,8 +25,6 @@ print('HEAVY=' + ','.join(heavy), file=sys.stderr)
 )
 def test_cheap_commands_import_nothing_heavy(argv: list[str]) -> None:
     code = PROBE.format(argv=argv, heavy=HEAVY)
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     heavy_line = [line for line in proc.stderr.splitlines() if line.startswith("HEAVY=")]
     assert heavy_line == ["HEAVY="], proc.stderr

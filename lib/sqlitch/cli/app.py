@@ -119,8 +119,7 @@ class App:
         if line == "":
             if not has_default:
                 raise hurl(
-                    "Sqitch seems to be unattended and there is no default value "
-                    "for this question",
+                    "Sqitch seems to be unattended and there is no default value for this question",
                     ident="io",
                 )
             self.emit_literal("" if default is None else default, "\n")

@@ -67,18 +67,19 @@ class SqitchCommand(click.Command):
         try:
             return super().parse_args(ctx, self._expand_abbreviations(args))
         except click.NoSuchOption as exc:
-            raise UsageFailure(f"Unknown option: {exc.option_name.lstrip('-')}", self.usage_text())
+            message = f"Unknown option: {exc.option_name.lstrip('-')}"
+            raise UsageFailure(message, self.usage_text()) from None
         except click.BadOptionUsage as exc:
             name = (exc.option_name or "").lstrip("-")
             if "requires an argument" in exc.message:
                 message = f"Option {name} requires an argument"
             else:
                 message = exc.message
-            raise UsageFailure(message, self.usage_text())
+            raise UsageFailure(message, self.usage_text()) from None
         except click.BadParameter as exc:
-            raise UsageFailure(_bad_value_message(exc), self.usage_text())
+            raise UsageFailure(_bad_value_message(exc), self.usage_text()) from None
         except click.UsageError as exc:
-            raise UsageFailure(exc.message, self.usage_text())
+            raise UsageFailure(exc.message, self.usage_text()) from None
 
     # -- usage and help ---------------------------------------------------
     def usage_text(self) -> str:

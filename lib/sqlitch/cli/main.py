@@ -7,6 +7,7 @@ command. Commands are imported lazily so that startup stays cheap.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -97,8 +98,10 @@ def find_command(args: list[str]) -> tuple[str | None, list[str]]:
         if arg.startswith("-"):
             if arg == "--":
                 break
-            if (len(arg) == 2 and arg[1] in "duhp") or arg in _LEGACY_VALUE_OPTS or (
-                arg.startswith("--db-")
+            if (
+                (len(arg) == 2 and arg[1] in "duhp")
+                or arg in _LEGACY_VALUE_OPTS
+                or (arg.startswith("--db-"))
             ):
                 i += 1
             i += 1
@@ -235,8 +238,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="surrogateescape")
     code = run(sys.argv[1:] if argv is None else argv)
-    try:
+    with contextlib.suppress(BrokenPipeError):
         sys.stdout.flush()
-    except BrokenPipeError:  # pragma: no cover - depends on the reader
-        pass
     sys.exit(code)

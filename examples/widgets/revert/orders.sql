@@ -1,0 +1,7 @@
+-- Revert widgets:orders
+
+BEGIN;
+
+DROP TABLE orders;
+
+COMMIT;

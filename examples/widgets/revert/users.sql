@@ -1,0 +1,7 @@
+-- Revert widgets:users
+
+BEGIN;
+
+DROP TABLE users;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert widgets:widgets
+
+BEGIN;
+
+DROP TABLE widgets;
+
+COMMIT;

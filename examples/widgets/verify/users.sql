@@ -1,0 +1,3 @@
+-- Verify widgets:users
+
+SELECT nickname, fullname, joined_at FROM users WHERE 0;

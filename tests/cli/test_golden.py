@@ -1,0 +1,246 @@
+"""SQLitch against the behaviour recorded from Sqitch 1.3.1 (golden fixtures).
+
+One test per stored file under tests/support/golden/, plus checks that the
+stored files are in step with the scenarios, plus tests of the harness itself
+against stub ``run`` functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from tests.support import golden
+
+import sqlitch.clock
+
+GOLDEN_FILES = golden.golden_paths()
+
+
+@pytest.mark.parametrize("path", GOLDEN_FILES, ids=[golden.golden_id(p) for p in GOLDEN_FILES])
+def test_matches_sqitch(path: Path, tmp_path: Path) -> None:
+    result = golden.check_golden(path, tmp_path)
+    if result.diffs:
+        report = "\n".join(d.render() for d in result.diffs)
+        pytest.fail(f"SQLitch differs from Sqitch:\n{report}", pytrace=False)
+
+
+def test_every_scenario_has_a_current_golden_file() -> None:
+    problems = []
+    for path in golden.scenario_paths():
+        scenario = golden.load_scenario(path)
+        stored = golden.golden_path(scenario.id)
+        if not stored.exists():
+            problems.append(f"{scenario.id}: no golden file")
+        elif golden.load_golden(stored).get("scenario_sha1") != scenario.sha1:
+            problems.append(f"{scenario.id}: scenario changed since it was recorded")
+    assert not problems, "run scripts/golden/regenerate:\n" + "\n".join(problems)
+
+
+def test_every_golden_file_has_a_scenario() -> None:
+    orphans = [
+        golden.golden_id(p)
+        for p in GOLDEN_FILES
+        if not golden.scenario_path(golden.golden_id(p)).exists()
+    ]
+    assert not orphans, f"golden files without a scenario: {orphans}"
+
+
+# --------------------------------------------------------------------------
+# The harness itself, against stub run functions
+
+
+def _scenario(tmp_path: Path, text: str, sid: str = "stub/case") -> golden.Scenario:
+    root = tmp_path / "scenarios"
+    path = root / f"{sid}.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return golden.load_scenario(path, root)
+
+
+def test_in_process_run_sees_the_standard_state(tmp_path: Path) -> None:
+    seen: dict[str, object] = {}
+
+    def run(argv: list[str]) -> int:
+        seen["argv"] = argv
+        seen["env"] = dict(os.environ)
+        seen["cwd"] = os.getcwd()
+        seen["now"] = sqlitch.clock.now()
+        seen["stdin"] = sys.stdin.read()
+        print("text ünïcode")
+        sys.stdout.buffer.write(b"bytes\n")
+        print("more text")
+        sys.stderr.write(f"cwd={os.getcwd()}\n")
+        return 3
+
+    scenario = _scenario(
+        tmp_path,
+        """
+[env]
+EXTRA = "{HOME}/x"
+[[step]]
+args = ["go", "{PROJECT}/a"]
+stdin = "y\\n"
+env = { TZ = "" }
+""",
+    )
+    before = (dict(os.environ), os.getcwd(), sys.stdin, sys.stdout, sys.stderr)
+    before_now = sqlitch.clock.now
+    (step,) = golden.run_sqlitch(scenario, tmp_path / "t", run)
+    assert (dict(os.environ), os.getcwd(), sys.stdin, sys.stdout, sys.stderr) == before
+    assert sqlitch.clock.now is before_now
+
+    t = (tmp_path / "t").resolve()
+    assert seen["argv"] == ["go", f"{t}/project/a"]
+    assert seen["cwd"] == str(t / "project")
+    assert seen["now"] == datetime.fromisoformat("2026-01-01T00:00:00+00:00")
+    assert seen["stdin"] == "y\n"
+    env = seen["env"]
+    assert isinstance(env, dict)
+    assert env["HOME"] == str(t / "home")
+    assert env["EXTRA"] == str(t / "home" / "x")
+    assert env["SQITCH_SYSTEM_CONFIG"] == str(t / "etc" / "sqitch.conf")
+    assert env["SQITCH_FULLNAME"] == "Marge N. O’Vera"
+    assert "TZ" not in env
+    assert not {"EDITOR", "PAGER", "SQITCH_CONFIG", "SQITCH_USER_CONFIG"} & set(env)
+    assert step == {
+        "args": ["go", "{PROJECT}/a"],
+        "exit": 3,
+        "stdout": "text ünïcode\nbytes\nmore text\n",
+        "stderr": "cwd={PROJECT}\n",
+        "files": {},
+    }
+
+
+def test_state_is_restored_when_run_raises(tmp_path: Path) -> None:
+    def run(argv: list[str]) -> int:
+        os.environ["LEAK"] = "1"
+        raise RuntimeError("boom")
+
+    scenario = _scenario(tmp_path, '[[step]]\nargs = ["x"]\n')
+    stdout, cwd = sys.stdout, os.getcwd()
+    with pytest.raises(RuntimeError, match="boom"):
+        golden.run_sqlitch(scenario, tmp_path / "t", run)
+    assert "LEAK" not in os.environ
+    assert sys.stdout is stdout
+    assert os.getcwd() == cwd
+
+    crashes: list[str | None] = []
+    (step,) = golden.run_sqlitch(scenario, tmp_path / "u", run, crashes=crashes)
+    assert step["exit"] == -1
+    assert step["stderr"] == golden.CRASH_MARKER + "\n"
+    assert crashes[0] is not None
+    assert "RuntimeError: boom" in crashes[0]
+
+
+def test_snapshot_names_files_and_markers(tmp_path: Path) -> None:
+    layout = golden.Layout.create(tmp_path / "t")
+    layout.write_files(
+        {
+            "sqitch.conf": "top_dir = {PROJECT}/x\n",
+            "~/.sqitch/sqitch.conf": "[user]\n",
+            "{ETC}/sqitch.conf": "[core]\n",
+            "{TMP}/other.txt": "home is {HOME}\n",
+        }
+    )
+    (layout.project / "deploy").mkdir()
+    (layout.project / "blob").write_bytes(b"\xff\x00")
+    blob_sha1 = hashlib.sha1(b"\xff\x00").hexdigest()  # noqa: S324 - as stored
+    (layout.project / "db.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 20)
+    assert layout.snapshot() == {
+        "blob": f"<binary sha1={blob_sha1}>",
+        "db.db": golden.SQLITE_MARKER,
+        "deploy/": golden.DIR_MARKER,
+        "sqitch.conf": "top_dir = {PROJECT}/x\n",
+        "{ETC}/sqitch.conf": "[core]\n",
+        "{TMP}/other.txt": "home is {HOME}\n",
+        "~/.sqitch/sqitch.conf": "[user]\n",
+    }
+    assert golden.Layout.create(tmp_path / "empty").snapshot() == {}
+
+
+def test_normalise_prefers_the_most_specific_path(tmp_path: Path) -> None:
+    layout = golden.Layout.create(tmp_path)
+    root = layout.root
+    text = f"{root}/project/a {root}/home/b {root}/etc/c {root}/d"
+    assert layout.normalise(text) == "{PROJECT}/a {HOME}/b {ETC}/c {TMP}/d"
+    assert layout.expand(layout.normalise(text)) == text
+
+
+def test_first_line_comparisons_store_only_the_first_line(tmp_path: Path) -> None:
+    def run(argv: list[str]) -> int:
+        print("Usage: prose\nmore prose")
+        return 2
+
+    scenario = _scenario(
+        tmp_path, '[[step]]\nargs = ["x"]\ncompare = ["exit", "stdout-first-line"]\n'
+    )
+    assert golden.run_sqlitch(scenario, tmp_path / "t", run) == [
+        {"args": ["x"], "exit": 2, "stdout": "Usage: prose\n"}
+    ]
+
+
+def test_differences_are_reported_readably() -> None:
+    expected = {"args": ["a"], "exit": 0, "stdout": "one\ntwo\n", "files": {"f": "x\n", "g": ""}}
+    actual = {"args": ["a"], "exit": 2, "stdout": "one\nTWO", "files": {"f": "y\n", "h": ""}}
+    same, diffs = golden.compare("c/n", [expected, expected], [actual, expected])
+    assert same == 1
+    (diff,) = diffs
+    text = diff.render()
+    assert text.startswith("c/n step 1: sqitch a\n")
+    for fragment in (
+        "exit: sqitch 0, sqlitch 2",
+        "-two",
+        "+TWO",
+        "No newline at end",
+        "--- sqitch f",
+        "file g: only in sqitch",
+        "file h: only in sqlitch",
+    ):
+        assert fragment in text
+
+
+def test_whitespace_only_differences_are_visible() -> None:
+    details = golden.diff_step({"args": [], "stdout": "a\n"}, {"args": [], "stdout": "a\r\n"})
+    assert details and "'a\\r'" in "\n".join(details)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('description = "x"\n', "at least one"),
+        ("bogus = 1\n[[step]]\nargs = []\n", "unknown key"),
+        ('[[step]]\nargs = "init"\n', "list of strings"),
+        ('[[step]]\nargs = []\ncompare = ["stdout", "stdout-first-line"]\n', "both"),
+        ('[[step]]\nargs = []\ncompare = ["exit-code"]\n', "unknown value"),
+        ("[[step]]\nargs = []\nenv = { A = 1 }\n", "table of strings"),
+        ("[[step]\n", "stub/case"),
+    ],
+)
+def test_bad_scenarios_are_rejected(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(golden.ScenarioError, match=message):
+        _scenario(tmp_path, text)
+
+
+def test_stored_format_is_stable() -> None:
+    text = golden.dump_golden({"steps": [{"stdout": "’", "args": []}], "scenario": "a/b"})
+    expected = '{\n "scenario": "a/b",\n "steps": [\n  {\n   "args": [],\n   "stdout": "’"\n'
+    assert text == expected + "  }\n ]\n}\n"
+
+
+def test_fake_streams_are_not_terminals(tmp_path: Path) -> None:
+    seen = []
+
+    def run(argv: list[str]) -> int:
+        seen.extend(
+            [sys.stdin.isatty(), sys.stdout.isatty(), isinstance(sys.stdout, io.TextIOWrapper)]
+        )
+        return 0
+
+    golden.run_sqlitch(_scenario(tmp_path, "[[step]]\nargs = []\n"), tmp_path / "t", run)
+    assert seen == [False, False, True]

@@ -1,0 +1,58 @@
+"""The README Quickstart works on a fresh machine, and CI runs its test command."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def quickstart_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    return [block.strip() for block in re.findall(r"```sh\n(.*?)```", section, re.S)]
+
+
+def test_quickstart_has_two_commands() -> None:
+    commands = quickstart_commands()
+    assert len(commands) == 2
+    assert all("\n" not in command for command in commands)
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    block = ci.split("# BEGIN README TEST COMMAND\n", 1)[1].split("# END README TEST COMMAND", 1)[0]
+    assert block.strip() == quickstart_commands()[1]
+
+
+def _copy_project(dest: Path) -> None:
+    ignore = shutil.ignore_patterns(
+        ".git", ".venv", ".ci-venv", "__pycache__", "*.egg-info", ".*_cache", ".coverage*", ".tox"
+    )
+    shutil.copytree(ROOT, dest, ignore=ignore)
+
+
+@pytest.mark.slow
+def test_quickstart_install_and_run_in_a_fresh_venv(tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    _copy_project(clone)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+    proc = subprocess.run(  # noqa: S602 - the README command is a shell line by design
+        quickstart_commands()[0],
+        shell=True,
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (clone / ".venv" / "bin" / "sqlitch").exists()
+    assert "dev" in proc.stdout

@@ -1,0 +1,660 @@
+"""Golden fixtures: scenarios run through Sqitch (recorded) and SQLitch (compared).
+
+This module is the single implementation of everything both sides must do
+identically: loading scenario TOML files, laying out the temporary directory,
+building the standard environment, snapshotting files and normalising paths.
+``scripts/golden/regenerate`` runs the steps with real Sqitch in a subprocess;
+the test suite and ``bin/sqlitch-parity`` run them in-process through
+``sqlitch.cli.main.run``. See ``scripts/golden/README.md`` for the formats.
+
+Nothing here imports SQLitch at module import time, so the regenerate script
+works without the package installed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import hashlib
+import io
+import json
+import os
+import shlex
+import sys
+import time
+import tomllib
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCENARIO_DIR = REPO_ROOT / "scripts" / "golden" / "scenarios"
+GOLDEN_DIR = REPO_ROOT / "tests" / "support" / "golden"
+
+SQITCH_VERSION = "1.3.1"
+FIXED_NOW = datetime(2026, 1, 1, tzinfo=UTC)
+FAKETIME_SPEC = "@2026-01-01 00:00:00"
+
+# ASCII on purpose: Sqitch 1.3.1 double-encodes non-ASCII SQITCH_FULLNAME
+# (a bug SQLitch does not copy; see docs/PARITY.md). UTF-8 planner names are
+# covered by scenarios that set user.name in a config file instead.
+FULLNAME = "Marge N. O'Vera"
+EMAIL = "marge@example.com"
+
+DEFAULT_COMPARE = ("exit", "stdout", "stderr", "files")
+_COMPARE_KEYS = frozenset({*DEFAULT_COMPARE, "stdout-first-line", "stderr-first-line"})
+_SCENARIO_KEYS = frozenset({"description", "files", "env", "step"})
+_STEP_KEYS = frozenset({"args", "stdin", "env", "files", "compare"})
+
+# Placeholders, most specific first: normalisation replaces the sub-directories
+# before the temporary root that contains them.
+PROJECT, HOME, ETC, TMP = "{PROJECT}", "{HOME}", "{ETC}", "{TMP}"
+
+DIR_MARKER = "<dir>"
+CRASH_MARKER = "<uncaught exception in SQLitch>"
+SQLITE_MARKER = "<sqlite database>"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+GoldenStep = dict[str, Any]
+
+
+class ScenarioError(Exception):
+    """A scenario file is malformed."""
+
+
+# --------------------------------------------------------------------------
+# Scenarios
+
+
+@dataclass(frozen=True)
+class Step:
+    """One invocation of the tool within a scenario."""
+
+    args: tuple[str, ...]
+    stdin: str = ""
+    env: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
+    compare: tuple[str, ...] = DEFAULT_COMPARE
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A parsed ``scripts/golden/scenarios/<command>/<name>.toml``."""
+
+    id: str
+    path: Path
+    description: str
+    sha1: str
+    files: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = field(default_factory=dict)
+    steps: tuple[Step, ...] = ()
+
+    @property
+    def command(self) -> str:
+        return self.id.split("/", 1)[0]
+
+
+def _str_table(value: object, where: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ScenarioError(f"{where} must be a table of strings")
+    return dict(value)
+
+
+def _unknown(keys: Iterable[str], allowed: frozenset[str], where: str) -> None:
+    extra = sorted(set(keys) - allowed)
+    if extra:
+        raise ScenarioError(f"{where}: unknown key(s) {', '.join(extra)}")
+
+
+def _parse_step(raw: object, where: str) -> Step:
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where} must be a table")
+    _unknown(raw, _STEP_KEYS, where)
+    args = raw.get("args")
+    if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+        raise ScenarioError(f"{where}.args must be a list of strings")
+    stdin = raw.get("stdin", "")
+    if not isinstance(stdin, str):
+        raise ScenarioError(f"{where}.stdin must be a string")
+    compare = raw.get("compare", list(DEFAULT_COMPARE))
+    if not isinstance(compare, list) or not all(isinstance(c, str) for c in compare):
+        raise ScenarioError(f"{where}.compare must be a list of strings")
+    bad = sorted(set(compare) - _COMPARE_KEYS)
+    if bad:
+        raise ScenarioError(f"{where}.compare: unknown value(s) {', '.join(bad)}")
+    for stream in ("stdout", "stderr"):
+        if stream in compare and f"{stream}-first-line" in compare:
+            raise ScenarioError(f"{where}.compare has both {stream} and {stream}-first-line")
+    return Step(
+        args=tuple(args),
+        stdin=stdin,
+        env=_str_table(raw.get("env", {}), f"{where}.env"),
+        files=_str_table(raw.get("files", {}), f"{where}.files"),
+        compare=tuple(dict.fromkeys(compare)),
+    )
+
+
+def scenario_id(path: Path, root: Path = SCENARIO_DIR) -> str:
+    """``<command>/<name>`` for a scenario file under ``root``."""
+    try:
+        rel = path.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise ScenarioError(f"{path}: not under {root}") from None
+    if path.suffix != ".toml" or len(rel.parts) < 2:
+        raise ScenarioError(f"{path}: expected <command>/<name>.toml under {root}")
+    return rel.with_suffix("").as_posix()
+
+
+def load_scenario(path: Path, root: Path = SCENARIO_DIR) -> Scenario:
+    """Parse and validate one scenario file."""
+    sid = scenario_id(path, root)
+    data = path.read_bytes()
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ScenarioError(f"{sid}: {exc}") from None
+    _unknown(raw, _SCENARIO_KEYS, sid)
+    description = raw.get("description", "")
+    if not isinstance(description, str):
+        raise ScenarioError(f"{sid}: description must be a string")
+    steps = raw.get("step")
+    if not isinstance(steps, list) or not steps:
+        raise ScenarioError(f"{sid}: needs at least one [[step]]")
+    return Scenario(
+        id=sid,
+        path=path,
+        description=description,
+        sha1=hashlib.sha1(data).hexdigest(),  # noqa: S324 - change detection only
+        files=_str_table(raw.get("files", {}), f"{sid}: files"),
+        env=_str_table(raw.get("env", {}), f"{sid}: env"),
+        steps=tuple(_parse_step(s, f"{sid}: step[{i}]") for i, s in enumerate(steps)),
+    )
+
+
+def scenario_paths(root: Path = SCENARIO_DIR, only: str | None = None) -> list[Path]:
+    """Every scenario file under ``root`` (sorted), optionally filtered by id glob."""
+    paths = sorted(root.glob("*/**/*.toml"))
+    if only is not None:
+        paths = [p for p in paths if fnmatch.fnmatchcase(scenario_id(p, root), only)]
+    return paths
+
+
+def scenario_path(sid: str, root: Path = SCENARIO_DIR) -> Path:
+    return root / f"{sid}.toml"
+
+
+def golden_path(sid: str, golden_dir: Path = GOLDEN_DIR) -> Path:
+    return golden_dir / f"{sid}.json"
+
+
+def golden_paths(golden_dir: Path = GOLDEN_DIR, only: str | None = None) -> list[Path]:
+    """Every stored golden file (sorted), optionally filtered by id glob."""
+    paths = sorted(golden_dir.glob("*/**/*.json"))
+    if only is not None:
+        paths = [p for p in paths if fnmatch.fnmatchcase(golden_id(p, golden_dir), only)]
+    return paths
+
+
+def golden_id(path: Path, golden_dir: Path = GOLDEN_DIR) -> str:
+    return path.relative_to(golden_dir).with_suffix("").as_posix()
+
+
+# --------------------------------------------------------------------------
+# Temporary layout, environment, snapshots
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The temporary directory ``T`` of one scenario run."""
+
+    root: Path
+
+    @classmethod
+    def create(cls, tmp: Path) -> Layout:
+        """Make ``tmp/project``, ``tmp/home`` and ``tmp/etc`` (``tmp`` may exist)."""
+        layout = cls(Path(os.path.realpath(tmp)))
+        for d in (layout.project, layout.home, layout.etc):
+            d.mkdir(parents=True, exist_ok=True)
+        return layout
+
+    @property
+    def project(self) -> Path:
+        return self.root / "project"
+
+    @property
+    def home(self) -> Path:
+        return self.root / "home"
+
+    @property
+    def etc(self) -> Path:
+        return self.root / "etc"
+
+    def _placeholders(self) -> list[tuple[str, str]]:
+        return [
+            (str(self.project), PROJECT),
+            (str(self.home), HOME),
+            (str(self.etc), ETC),
+            (str(self.root), TMP),
+        ]
+
+    def normalise(self, text: str) -> str:
+        """Replace the temporary paths by their placeholders."""
+        for real, placeholder in self._placeholders():
+            text = text.replace(real, placeholder)
+        return text
+
+    def expand(self, text: str) -> str:
+        """Replace placeholders written in a scenario by the real paths."""
+        for real, placeholder in self._placeholders():
+            text = text.replace(placeholder, real)
+        return text
+
+    def path_for(self, key: str) -> Path:
+        """Where a ``files`` key lives: ``~/x``, ``{ETC}/x``, ``{TMP}/x`` or project-relative."""
+        prefixes = (
+            ("~/", self.home),
+            (HOME + "/", self.home),
+            (ETC + "/", self.etc),
+            (PROJECT + "/", self.project),
+            (TMP + "/", self.root),
+        )
+        for prefix, base in prefixes:
+            if key.startswith(prefix):
+                return base / key[len(prefix) :]
+        return self.project / key
+
+    def key_for(self, path: Path) -> str:
+        """Inverse of :meth:`path_for`: the snapshot key of a real path."""
+        for prefix, base in (("", self.project), ("~/", self.home), (ETC + "/", self.etc)):
+            if path.is_relative_to(base):
+                return prefix + path.relative_to(base).as_posix()
+        return TMP + "/" + path.relative_to(self.root).as_posix()
+
+    def write_files(self, files: Mapping[str, str]) -> None:
+        for key, content in files.items():
+            target = self.path_for(key)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(self.expand(content).encode("utf-8"))
+
+    def snapshot(self) -> dict[str, str]:
+        """Every file (and empty directory) under ``T``, keyed as in :meth:`key_for`."""
+        found: dict[str, str] = {}
+        # T and its three standard directories always exist; never report them.
+        fixed = {self.root, self.project, self.home, self.etc}
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            here = Path(dirpath)
+            if not dirnames and not filenames and here not in fixed:
+                found[self.key_for(here) + "/"] = DIR_MARKER
+            links = [d for d in dirnames if (here / d).is_symlink()]  # not descended into
+            for name in [*filenames, *links]:
+                path = here / name
+                found[self.key_for(path)] = self._describe(path)
+        return dict(sorted(found.items()))
+
+    def _describe(self, path: Path) -> str:
+        if path.is_symlink():
+            return f"<symlink to {self.normalise(os.readlink(path))}>"
+        data = path.read_bytes()
+        if data.startswith(_SQLITE_MAGIC):
+            # Page layout and timestamps differ between implementations; only
+            # existence is comparable. Inspect contents through later steps.
+            return SQLITE_MARKER
+        try:
+            return self.normalise(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            return f"<binary sha1={hashlib.sha1(data).hexdigest()}>"  # noqa: S324
+
+
+def merge_env(base: dict[str, str], overlay: Mapping[str, str], layout: Layout) -> None:
+    """Apply a scenario/step ``env`` table: ``""`` removes a variable."""
+    for name, value in overlay.items():
+        if value == "":
+            base.pop(name, None)
+        else:
+            base[name] = layout.expand(value)
+
+
+def standard_env(
+    layout: Layout, *overlays: Mapping[str, str], path: str | None = None
+) -> dict[str, str]:
+    """The complete environment of a step, built from scratch (nothing inherited but PATH)."""
+    env = {
+        "PATH": os.environ.get("PATH", os.defpath) if path is None else path,
+        "HOME": str(layout.home),
+        "TZ": "UTC",
+        "LC_ALL": "C.UTF-8",
+        "LANG": "C.UTF-8",
+        "SQITCH_SYSTEM_CONFIG": str(layout.etc / "sqitch.conf"),
+        "SQITCH_FULLNAME": FULLNAME,
+        "SQITCH_EMAIL": EMAIL,
+    }
+    for overlay in overlays:
+        merge_env(env, overlay, layout)
+    return env
+
+
+# --------------------------------------------------------------------------
+# Running scenarios
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """A step with placeholders expanded, ready to hand to a tool."""
+
+    args: list[str]
+    stdin: str
+    env: dict[str, str]
+    cwd: Path
+
+
+# Runs one invocation; returns (exit code, stdout bytes, stderr bytes).
+StepRunner = Callable[[Invocation], tuple[int, bytes, bytes]]
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", errors="backslashreplace")
+
+
+def _first_line(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    return lines[0] if lines else ""
+
+
+def project_step(
+    step: Step, exit_code: int, stdout: str, stderr: str, files: dict[str, str]
+) -> GoldenStep:
+    """The stored form of a step result: only what ``compare`` asks for.
+
+    First-line comparisons store only the first line, so usage prose is never
+    committed as fixture data.
+    """
+    result: GoldenStep = {"args": list(step.args)}
+    if "exit" in step.compare:
+        result["exit"] = exit_code
+    for name, text in (("stdout", stdout), ("stderr", stderr)):
+        if name in step.compare:
+            result[name] = text
+        elif f"{name}-first-line" in step.compare:
+            result[name] = _first_line(text)
+    if "files" in step.compare:
+        result["files"] = files
+    return result
+
+
+def run_scenario(scenario: Scenario, tmp: Path, runner: StepRunner) -> list[GoldenStep]:
+    """Run every step of ``scenario`` in a fresh layout under ``tmp``."""
+    layout = Layout.create(tmp)
+    layout.write_files(scenario.files)
+    results: list[GoldenStep] = []
+    for step in scenario.steps:
+        layout.write_files(step.files)
+        invocation = Invocation(
+            args=[layout.expand(a) for a in step.args],
+            stdin=layout.expand(step.stdin),
+            env=standard_env(layout, scenario.env, step.env),
+            cwd=layout.project,
+        )
+        code, out, err = runner(invocation)
+        results.append(
+            project_step(
+                step,
+                code,
+                layout.normalise(_decode(out)),
+                layout.normalise(_decode(err)),
+                layout.snapshot(),
+            )
+        )
+    return results
+
+
+def golden_document(scenario: Scenario, steps: list[GoldenStep]) -> dict[str, Any]:
+    return {
+        "scenario": scenario.id,
+        "scenario_sha1": scenario.sha1,
+        "sqitch": SQITCH_VERSION,
+        "steps": steps,
+    }
+
+
+def dump_golden(document: Mapping[str, Any]) -> str:
+    return json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def load_golden(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+# --------------------------------------------------------------------------
+# SQLitch, in-process
+
+
+RunFunction = Callable[[list[str]], int]
+
+
+def _default_run() -> RunFunction:
+    from sqlitch.cli.main import run  # only when SQLitch is wanted
+
+    return run
+
+
+def _fixed_now() -> datetime:
+    return FIXED_NOW
+
+
+def in_process_runner(
+    run: RunFunction | None = None, *, crashes: list[str | None] | None = None
+) -> StepRunner:
+    """A runner calling SQLitch's ``run(argv)`` with the process state swapped.
+
+    ``os.environ``, the working directory, ``sys.std*`` and ``sqlitch.clock.now``
+    are replaced for the call and restored afterwards, whatever happens. When
+    ``crashes`` is given, an escaping exception becomes exit code -1 with a
+    marker line on stderr, and ``crashes`` gets one entry per call: the
+    traceback or None (for the parity report); otherwise exceptions propagate.
+    """
+
+    def runner(inv: Invocation) -> tuple[int, bytes, bytes]:
+        import sqlitch.clock as clock
+
+        target = run or _default_run()
+        out_buf, err_buf = io.BytesIO(), io.BytesIO()
+        # write_through keeps str and .buffer writes in order, as on a terminal.
+        fake_in = io.TextIOWrapper(io.BytesIO(inv.stdin.encode("utf-8")), encoding="utf-8")
+        fake_out = io.TextIOWrapper(out_buf, encoding="utf-8", newline="\n", write_through=True)
+        fake_err = io.TextIOWrapper(err_buf, encoding="utf-8", newline="\n", write_through=True)
+        saved_env = dict(os.environ)
+        saved_cwd = os.getcwd()
+        saved_streams = (sys.stdin, sys.stdout, sys.stderr)
+        saved_now = clock.now
+        try:
+            os.environ.clear()
+            os.environ.update(inv.env)
+            time.tzset()
+            os.chdir(inv.cwd)
+            clock.now = _fixed_now
+            sys.stdin, sys.stdout, sys.stderr = fake_in, fake_out, fake_err
+            try:
+                code = target(list(inv.args))
+                if crashes is not None:
+                    crashes.append(None)
+            except Exception:
+                if crashes is None:
+                    raise
+                crashes.append(traceback.format_exc())
+                fake_err.write(CRASH_MARKER + "\n")
+                code = -1
+            fake_out.flush()
+            fake_err.flush()
+            return code, out_buf.getvalue(), err_buf.getvalue()
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = saved_streams
+            clock.now = saved_now
+            os.chdir(saved_cwd)
+            os.environ.clear()
+            os.environ.update(saved_env)
+            time.tzset()
+
+    return runner
+
+
+def run_sqlitch(
+    scenario: Scenario,
+    tmp: Path,
+    run: RunFunction | None = None,
+    *,
+    crashes: list[str | None] | None = None,
+) -> list[GoldenStep]:
+    """Run ``scenario`` through SQLitch in-process; results in stored form."""
+    return run_scenario(scenario, tmp, in_process_runner(run, crashes=crashes))
+
+
+# --------------------------------------------------------------------------
+# Comparison
+
+
+@dataclass(frozen=True)
+class StepDiff:
+    """How one step of SQLitch differs from the stored Sqitch result."""
+
+    scenario: str
+    index: int
+    args: list[str]
+    details: list[str]
+
+    def render(self) -> str:
+        head = f"{self.scenario} step {self.index + 1}: sqitch {shlex.join(self.args)}"
+        body = "\n".join("    " + line for d in self.details for line in d.splitlines())
+        return f"{head}\n{body}"
+
+
+def _text_diff(expected: str, actual: str, label: str) -> str:
+    def lines(text: str) -> list[str]:
+        # Split on "\n" only: str.splitlines would hide "\r" and friends.
+        out = [line + "\n" for line in text.split("\n")]
+        if out[-1] == "\n":
+            out.pop()
+        else:
+            out[-1] = out[-1][:-1] + "\n\\ No newline at end\n"
+        return out
+
+    diff = difflib.unified_diff(
+        lines(expected), lines(actual), f"sqitch {label}", f"sqlitch {label}", n=2
+    )
+    out: list[str] = []
+    for line in "".join(diff).rstrip("\n").split("\n"):
+        out.append(line)
+        body = line[1:]
+        if line[:1] in "+-" and not line.startswith(("+++", "---")) and _hidden(body):
+            out.append(f"{line[0]}    (exactly: {body!r})")
+    if not out:  # equal once split into lines: say what differs
+        out = [f"{label}: sqitch {expected!r}", f"{label}: sqlitch {actual!r}"]
+    return "\n".join(out)
+
+
+def _hidden(line: str) -> bool:
+    """Whether a diff line has characters a reader cannot see."""
+    return line != line.rstrip(" \t") or any(c in line for c in "\r\x0b\x0c\x1c\x1d\x1e\x85")
+
+
+def _files_diff(expected: Mapping[str, str], actual: Mapping[str, str]) -> list[str]:
+    out: list[str] = []
+    for key in sorted(expected.keys() | actual.keys()):
+        if key not in actual:
+            out.append(f"file {key}: only in sqitch")
+        elif key not in expected:
+            out.append(f"file {key}: only in sqlitch")
+        elif expected[key] != actual[key]:
+            out.append(_text_diff(expected[key], actual[key], key))
+    return out
+
+
+def diff_step(expected: GoldenStep, actual: GoldenStep) -> list[str]:
+    """Readable differences between two stored-form steps (empty if identical)."""
+    details: list[str] = []
+    if expected.get("args") != actual.get("args"):
+        details.append(f"args: golden {expected.get('args')!r}, scenario {actual.get('args')!r}")
+    if expected.get("exit") != actual.get("exit"):
+        details.append(f"exit: sqitch {expected.get('exit')}, sqlitch {actual.get('exit')}")
+    for stream in ("stdout", "stderr"):
+        if expected.get(stream) != actual.get(stream):
+            details.append(
+                _text_diff(str(expected.get(stream, "")), str(actual.get(stream, "")), stream)
+            )
+    if expected.get("files") != actual.get("files"):
+        details.extend(_files_diff(expected.get("files") or {}, actual.get("files") or {}))
+    if set(expected) != set(actual):
+        details.append(f"compared keys: golden {sorted(expected)}, scenario {sorted(actual)}")
+    return details
+
+
+def compare(
+    sid: str, expected: Sequence[GoldenStep], actual: Sequence[GoldenStep]
+) -> tuple[int, list[StepDiff]]:
+    """Compare step lists; return (identical step count, differing steps)."""
+    diffs: list[StepDiff] = []
+    same = 0
+    for index in range(max(len(expected), len(actual))):
+        if index >= len(expected) or index >= len(actual):
+            present = actual[index] if index < len(actual) else expected[index]
+            where = "scenario" if index < len(actual) else "golden"
+            diffs.append(
+                StepDiff(sid, index, present["args"], [f"step only in the {where}: regenerate"])
+            )
+            continue
+        details = diff_step(expected[index], actual[index])
+        if details:
+            diffs.append(StepDiff(sid, index, expected[index]["args"], details))
+        else:
+            same += 1
+    return same, diffs
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of running one stored golden file through SQLitch."""
+
+    scenario: Scenario
+    steps: int
+    identical: int
+    diffs: list[StepDiff]
+    stale: bool
+
+
+def check_golden(
+    path: Path,
+    tmp: Path,
+    run: RunFunction | None = None,
+    *,
+    catch: bool = False,
+    golden_dir: Path = GOLDEN_DIR,
+    scenario_dir: Path = SCENARIO_DIR,
+) -> CheckResult:
+    """Run the scenario of one golden file through SQLitch and compare."""
+    document = load_golden(path)
+    sid = golden_id(path, golden_dir)
+    scenario = load_scenario(scenario_path(sid, scenario_dir), scenario_dir)
+    expected: list[GoldenStep] = document["steps"]
+    crashes: list[str | None] | None = [] if catch else None
+    actual = run_sqlitch(scenario, tmp, run, crashes=crashes)
+    same, diffs = compare(sid, expected, actual)
+    if crashes:
+        tracebacks = dict(enumerate(crashes))
+        diffs = [
+            StepDiff(d.scenario, d.index, d.args, [*d.details, crash.rstrip()])
+            if (crash := tracebacks.get(d.index)) is not None
+            else d
+            for d in diffs
+        ]
+    return CheckResult(
+        scenario=scenario,
+        steps=len(expected),
+        identical=same,
+        diffs=diffs,
+        stale=document.get("scenario_sha1") != scenario.sha1,
+    )
