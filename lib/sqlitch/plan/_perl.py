@@ -1,0 +1,48 @@
+"""Perl regex and truthiness semantics that the plan grammar depends on.
+
+Sqitch's grammar is written with POSIX classes under Perl's Unicode rules;
+these constants reproduce them so names are accepted or rejected exactly
+as Sqitch does.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Perl's [[:blank:]] (\h): horizontal whitespace only.
+BLANK = "\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+
+# Perl's \s: the characters Sqitch trims from notes (not Python's isspace,
+# which also counts the ASCII separators \x1c-\x1f).
+SPACE = "\t\n\x0b\x0c\r \x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+# Like [:punct:] but without "_".
+PUNCT_CHARS = "-!\"#$%&'()*+,./:;<=>?@[\\]^`{|}~"
+PUNCT = re.escape(PUNCT_CHARS)
+
+NAME = (
+    rf"(?![{PUNCT}])"
+    rf"(?:(?![~/=%^]\d+(?:$|[{BLANK}]))[^{BLANK}:@#\\])+"
+    rf"(?<![{PUNCT}])\b"
+)
+
+NAME_RE = re.compile(rf"\A{NAME}\Z")
+SHA1_PREFIX_RE = re.compile(r"\A[0-9a-f]{40}")
+
+_LEADING_SPACE = re.compile(rf"\A[{SPACE}]+")
+_TRAILING_SPACE = re.compile(rf"[{SPACE}]+\Z")
+
+
+def perl_true(value: str | None) -> bool:
+    """Perl truthiness of a string: undef, "" and "0" are false."""
+    return value is not None and value not in ("", "0")
+
+
+def is_valid_name(name: str) -> bool:
+    """True when ``name`` is a legal change, tag or project name."""
+    return NAME_RE.match(name) is not None
+
+
+def trim_space(text: str) -> str:
+    """Strip Perl ``\\s`` characters from both ends."""
+    return _TRAILING_SPACE.sub("", _LEADING_SPACE.sub("", text))

@@ -1,0 +1,88 @@
+"""Formatting plan lines as Sqitch writes them, and writing plan files atomically."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlitch.errors import SqlitchError
+from sqlitch.plan.model import Blank, PlanLine, Pragma, Tag, escape_note, format_timestamp
+
+__all__ = ["format_line", "render_lines", "write_atomically"]
+
+
+def _format_note(note: str) -> str:
+    return f"# {escape_note(note)}" if note else ""
+
+
+def format_line(line: PlanLine) -> str:
+    """One plan line as Sqitch formats it (without the line ending)."""
+    if isinstance(line, Blank):
+        return line.lspace + line.rspace + _format_note(line.note)
+    if isinstance(line, Pragma):
+        operator = line.lopspace + line.operator + line.ropspace
+        content = f"%{line.hspace}{line.name}{operator}{line.value or ''}"
+        return line.lspace + content + line.rspace + _format_note(line.note)
+    if isinstance(line, Tag):
+        content = " ".join(
+            [line.format_name, format_timestamp(line.timestamp), line.format_planner]
+        )
+        return line.lspace + content + line.rspace + _format_note(line.note)
+    head = line.lopspace + line.operator + line.ropspace + line.name
+    deps = line.format_dependencies()
+    rest = " ".join(
+        [*([deps] if deps else []), format_timestamp(line.timestamp), line.format_planner]
+    )
+    return line.lspace + head + line.pspace + rest + line.rspace + _format_note(line.note)
+
+
+def render_lines(lines: Sequence[PlanLine], *, preserve: bool = True) -> str:
+    """The text of a plan file.
+
+    By default (``preserve``) lines read from a file are written back exactly
+    as they were read, and new lines are formatted as Sqitch formats them,
+    ending like the file's existing lines (LF or CRLF). With
+    ``preserve=False`` every line is reformatted as Sqitch does when it
+    rewrites a plan (LF endings, normalized notes and spacing).
+    """
+    eol = "\n"
+    if preserve:
+        first_raw = next((line.raw for line in lines if line.raw), "")
+        if first_raw.endswith("\r\n"):
+            eol = "\r\n"
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if preserve and line.raw is not None:
+            text = line.raw
+            if not text.endswith("\n") and i < len(lines) - 1:
+                text += eol
+            out.append(text)
+        else:
+            out.append(format_line(line) + eol)
+    return "".join(out)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) via a temporary file and ``os.replace``."""
+    import tempfile  # only needed when writing
+
+    directory = path.parent
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise SqlitchError(f"Cannot open {path}: {exc.strerror}", ident="io") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise SqlitchError(f"Cannot open {path}: {exc.strerror}", ident="io") from None
