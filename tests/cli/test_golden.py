@@ -105,7 +105,7 @@ env = { TZ = "" }
     assert env["HOME"] == str(t / "home")
     assert env["EXTRA"] == str(t / "home" / "x")
     assert env["SQITCH_SYSTEM_CONFIG"] == str(t / "etc" / "sqitch.conf")
-    assert env["SQITCH_FULLNAME"] == "Marge N. O’Vera"
+    assert env["SQITCH_FULLNAME"] == "Marge N. O'Vera"
     assert "TZ" not in env
     assert not {"EDITOR", "PAGER", "SQITCH_CONFIG", "SQITCH_USER_CONFIG"} & set(env)
     assert step == {

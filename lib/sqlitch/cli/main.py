@@ -195,7 +195,8 @@ def dispatch(app: App, name: str, args: list[str]) -> int:
         with command.make_context(name, list(args), obj=app) as ctx:
             result = command.invoke(ctx)
     except UsageFailure as exc:
-        app.vent(exc.message)
+        if exc.message:  # a bare usage failure prints only the usage text
+            app.vent(exc.message)
         app.vent_literal(exc.usage)
         return 2
     except SqlitchError as exc:

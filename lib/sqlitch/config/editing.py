@@ -106,6 +106,19 @@ class ConfigFile:
             write_atomic(self.path, self._text, self._newline)
             self._dirty = False
 
+    def add_comment(self, comment: str) -> None:
+        """Append ``comment`` as comment lines: ``# `` after each line's indent.
+
+        This is Config::GitLike's ``add_comment`` with ``indented``, which
+        ``init`` uses to write its commented-out defaults.
+        """
+        lines = []
+        for line in comment.split("\n"):
+            width = len(line) - len(line.lstrip())
+            lines.append(f"{line[:width]}# {line[width:]}")
+        self._text = (self._text or "") + "\n".join(lines) + "\n"
+        self._dirty = True
+
     def set(
         self,
         key: str,

@@ -1,0 +1,69 @@
+"""Options shared by the commands that configure targets: init, engine, target.
+
+Sqitch gives these commands one option set (Role::TargetConfigCommand);
+keeping it here lets each command module stay a thin declaration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from sqlitch.cli.command import UsageFailure
+
+
+def split_pairs(option: str, values: tuple[str, ...], usage: str) -> list[tuple[str, str]]:
+    """``key=value`` option values (Getopt::Long's hash options)."""
+    pairs = []
+    for value in values:
+        key, eq, rest = value.partition("=")
+        if not eq:
+            raise UsageFailure(f'Option {option}, key "{key}", requires a value', usage)
+        pairs.append((key, rest))
+    return pairs
+
+
+def usage_failure(usage: str) -> UsageFailure:
+    """Bare usage (no message line): Sqitch prints only the usage text here."""
+    return UsageFailure("", usage)
+
+
+def target_options(*extra: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The options every target-configuring command takes (plus ``extra``)."""
+
+    def decorate(func: Any) -> Any:
+        options = [
+            *extra,
+            click.option(
+                "-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file path."
+            ),
+            click.option("--registry", metavar="<registry>", help="Registry schema or database."),
+            click.option("--client", metavar="<path>", help="Database client program."),
+            click.option("--extension", metavar="<ext>", help="Script file name extension."),
+            click.option(
+                "--top-dir", "top_dir", metavar="<dir>", help="Plan and scripts directory."
+            ),
+            click.option(
+                "-d",
+                "--dir",
+                "dirs",
+                multiple=True,
+                metavar="<name>=<path>",
+                help="A named script directory.",
+            ),
+            click.option(
+                "-s",
+                "--set",
+                "variables",
+                multiple=True,
+                metavar="<key=value>",
+                help="A client variable.",
+            ),
+        ]
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate

@@ -1,0 +1,1 @@
+"""Library logic behind the commands; command modules only parse and delegate."""

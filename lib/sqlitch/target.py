@@ -1,0 +1,484 @@
+"""Deployment targets: database URIs and where a target's settings come from.
+
+A target has a name and a ``db:<engine>:...`` URI. Its other settings are
+looked up as ``target.<name>.<key>``, then ``engine.<engine>.<key>``, then
+``core.<key>``, with command-line values overriding all three, exactly as
+App::Sqitch::Target does. Everything is computed lazily so that, as in
+Sqitch, a setting that needs the engine (registry, client) only fails when
+it is asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from sqlitch.engines.names import (
+    DEFAULT_CLIENTS,
+    DEFAULT_REGISTRY,
+    canonical_engine,
+    check_supported,
+    require_engine_class,
+)
+from sqlitch.errors import SqlitchError
+
+if TYPE_CHECKING:
+    from sqlitch.config import Config
+
+__all__ = [
+    "DbUri",
+    "Target",
+    "all_targets",
+    "default_target",
+    "is_db_uri",
+    "resolve_target",
+]
+
+_SCHEME_RE = re.compile(r"\A([A-Za-z][A-Za-z0-9.+\-]*):", re.DOTALL)
+# Characters the URI module leaves alone when building a URI; others are escaped.
+_URIC = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'();/?:@&=+$,%#[]"
+)
+
+# Settings that can be overridden per target (the command-line properties).
+PATH_KEYS = (
+    "top_dir",
+    "plan_file",
+    "deploy_dir",
+    "revert_dir",
+    "verify_dir",
+    "reworked_dir",
+    "reworked_deploy_dir",
+    "reworked_revert_dir",
+    "reworked_verify_dir",
+)
+OVERRIDE_KEYS = (*PATH_KEYS, "registry", "client", "extension")
+
+
+def _perl_true(value: object) -> bool:
+    return value is not None and value != "" and value != "0"
+
+
+def _escape(text: str) -> str:
+    """Escape what ``URI->new`` escapes: characters not allowed in a URI."""
+    out = []
+    for char in text:
+        if char in _URIC:
+            out.append(char)
+        else:
+            out.extend(f"%{b:02X}" for b in char.encode("utf-8"))
+    return "".join(out)
+
+
+def is_db_uri(value: str) -> bool:
+    """Whether ``URI->new(value)`` is a URI::db (its scheme is ``db``)."""
+    match = _SCHEME_RE.match(value.strip())
+    return match is not None and match.group(1).lower() == "db"
+
+
+@dataclass(frozen=True)
+class DbUri:
+    """A ``db:`` URI as URI::db models it: ``db:`` wrapping an engine URI."""
+
+    text: str
+
+    @classmethod
+    def parse(cls, value: str) -> DbUri:
+        """``URI::db->new(value)``: a non-db string is wrapped as ``db:<value>``."""
+        text = _escape(value.strip())
+        if not is_db_uri(text):
+            text = "db:" + text
+        return cls(text)
+
+    def __str__(self) -> str:
+        return self.text
+
+    # -- parts -----------------------------------------------------------
+    @property
+    def nested(self) -> str:
+        """The engine URI after the ``db:`` prefix."""
+        return self.text[3:]
+
+    @property
+    def engine(self) -> str | None:
+        """The nested scheme as written, lower-cased (``postgres``), or None."""
+        match = _SCHEME_RE.match(self.nested)
+        return match.group(1).lower() if match else None
+
+    @property
+    def canonical_engine(self) -> str | None:
+        """The engine key (``pg`` for ``postgres``), or None without an engine."""
+        engine = self.engine
+        return canonical_engine(engine) if engine else None
+
+    @property
+    def opaque(self) -> str:
+        """The nested URI without its scheme and fragment."""
+        rest = self.nested
+        match = _SCHEME_RE.match(rest)
+        if match:
+            rest = rest[match.end() :]
+        return rest.split("#", 1)[0]
+
+    def _authority(self) -> str | None:
+        opaque = self.opaque
+        if not opaque.startswith("//"):
+            return None
+        end = len(opaque)
+        for stop in "/?":
+            at = opaque.find(stop, 2)
+            if at != -1:
+                end = min(end, at)
+        return opaque[2:end]
+
+    @property
+    def _userinfo(self) -> str | None:
+        authority = self._authority()
+        if authority is None or "@" not in authority:
+            return None
+        return authority[: authority.rindex("@")]
+
+    @property
+    def user(self) -> str | None:
+        info = self._userinfo
+        return None if info is None else unquote(info.split(":", 1)[0])
+
+    @property
+    def password(self) -> str | None:
+        info = self._userinfo
+        if info is None or ":" not in info:
+            return None
+        return unquote(info.split(":", 1)[1])
+
+    @property
+    def host(self) -> str | None:
+        authority = self._authority()
+        if authority is None:
+            return None
+        hostport = authority[authority.rindex("@") + 1 :] if "@" in authority else authority
+        host = re.sub(r":\d*\Z", "", hostport)
+        if host.startswith("[") and host.endswith("]"):
+            host = host[1:-1]
+        return unquote(host)
+
+    @property
+    def port(self) -> int | None:
+        """The explicit port, if any (the engine supplies its default)."""
+        authority = self._authority()
+        if authority is None:
+            return None
+        match = re.search(r":(\d+)\Z", authority.rsplit("@", 1)[-1])
+        return int(match.group(1)) if match else None
+
+    @property
+    def path(self) -> str:
+        opaque = self.opaque.split("?", 1)[0]
+        if opaque.startswith("//"):
+            slash = opaque.find("/", 2)
+            return "" if slash == -1 else opaque[slash:]
+        return opaque
+
+    @property
+    def dbname(self) -> str | None:
+        """The database name or file, as URI::db's ``dbname`` computes it."""
+        is_full = re.match(r"\A//(?://|/?(?!/))", self.opaque) is not None
+        path = self.path
+        if not path:
+            return None
+        segments = [unquote(s) for s in path.split("/")]
+        if is_full:
+            segments = segments[1:]
+        return "/".join(segments)
+
+    @property
+    def query_params(self) -> list[tuple[str, str]]:
+        opaque = self.opaque
+        if "?" not in opaque:
+            return []
+        pairs = []
+        for part in re.split(r"[&;]", opaque.split("?", 1)[1]):
+            if not part:
+                continue
+            key, _, value = part.partition("=")
+            pairs.append((unquote(key.replace("+", " ")), unquote(value.replace("+", " "))))
+        return pairs
+
+    def without_password(self) -> str:
+        """The URI with its password removed (Sqitch names targets this way)."""
+        if not _perl_true(self.password):
+            return self.text
+        info = self._userinfo or ""
+        user = info.split(":", 1)[0]
+        authority = self._authority() or ""
+        host = authority[authority.rindex("@") + 1 :]
+        new_authority = f"{user}:@{host}" if user else host
+        match = _SCHEME_RE.match(self.nested)
+        head = "db:" + (match.group(0) if match else "")
+        tail = self.text[len(head) + 2 + len(authority) :]
+        return f"{head}//{new_authority}{tail}"
+
+
+def _fetch_from(config: Config, name: str, engine: str | None, key: str) -> str | None:
+    """target.<name>.<key> || engine.<engine>.<key> || core.<key> (Perl truthiness)."""
+    for full in (
+        f"target.{name}.{key}",
+        f"engine.{engine}.{key}" if engine else None,
+        f"core.{key}",
+    ):
+        if full is None:
+            continue
+        value = config.get(full)
+        if _perl_true(value):
+            return str(value)
+    return None
+
+
+def _path(value: str) -> PurePosixPath:
+    """Path::Class's canonical form: no empty or ``.`` segments, no trailing slash."""
+    return PurePosixPath(value)
+
+
+@dataclass(eq=False)
+class Target:
+    """A resolved deployment target; settings are looked up on first use."""
+
+    name: str
+    uri: DbUri
+    config: Config = field(repr=False)
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    overrides: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def target(self) -> str:
+        return self.name
+
+    @property
+    def engine_key(self) -> str | None:
+        return self.uri.canonical_engine
+
+    def fetch(self, key: str) -> str | None:
+        """A setting from target, engine or core configuration."""
+        return _fetch_from(self.config, self.name, self.engine_key, key)
+
+    def _setting(self, key: str) -> str | None:
+        override = self.overrides.get(key)
+        return override if _perl_true(override) else self.fetch(key)
+
+    # -- engine-dependent settings (fail for unknown engines) -------------
+    @cached_property
+    def registry(self) -> str:
+        value = self._setting("registry")
+        if value:
+            return value
+        require_engine_class(self.engine_key)
+        return DEFAULT_REGISTRY
+
+    @cached_property
+    def client(self) -> str:
+        value = self._setting("client")
+        if value:
+            return value
+        return DEFAULT_CLIENTS[require_engine_class(self.engine_key)]
+
+    # -- files and directories --------------------------------------------
+    @cached_property
+    def top_dir(self) -> PurePosixPath:
+        value = self._setting("top_dir")
+        return _path(value) if value else PurePosixPath(".")
+
+    @cached_property
+    def plan_file(self) -> PurePosixPath:
+        value = self._setting("plan_file")
+        if value:
+            return _path(value)
+        return self.top_dir / "sqitch.plan"
+
+    @cached_property
+    def reworked_dir(self) -> PurePosixPath:
+        value = self._setting("reworked_dir")
+        return _path(value) if value else self.top_dir
+
+    def script_dir(self, kind: str, *, reworked: bool = False) -> PurePosixPath:
+        """deploy/revert/verify directory (or its reworked counterpart)."""
+        key = f"reworked_{kind}_dir" if reworked else f"{kind}_dir"
+        value = self._setting(key)
+        if value:
+            return _path(value)
+        return (self.reworked_dir if reworked else self.top_dir) / kind
+
+    @property
+    def deploy_dir(self) -> PurePosixPath:
+        return self.script_dir("deploy")
+
+    @property
+    def revert_dir(self) -> PurePosixPath:
+        return self.script_dir("revert")
+
+    @property
+    def verify_dir(self) -> PurePosixPath:
+        return self.script_dir("verify")
+
+    @property
+    def reworked_deploy_dir(self) -> PurePosixPath:
+        return self.script_dir("deploy", reworked=True)
+
+    @property
+    def reworked_revert_dir(self) -> PurePosixPath:
+        return self.script_dir("revert", reworked=True)
+
+    @property
+    def reworked_verify_dir(self) -> PurePosixPath:
+        return self.script_dir("verify", reworked=True)
+
+    @cached_property
+    def extension(self) -> str:
+        return self._setting("extension") or "sql"
+
+    @cached_property
+    def variables(self) -> dict[str, str]:
+        """engine.<engine>.variables overlaid with target.<name>.variables."""
+        merged: dict[str, str] = {}
+        if self.engine_key:
+            merged.update(self.config.get_section(f"engine.{self.engine_key}.variables"))
+        merged.update(self.config.get_section(f"target.{self.name}.variables"))
+        return merged
+
+    # -- credentials --------------------------------------------------------
+    @property
+    def username(self) -> str | None:
+        return self.env.get("SQITCH_USERNAME") or self.uri.user
+
+    @property
+    def password(self) -> str | None:
+        return self.env.get("SQITCH_PASSWORD") or self.uri.password
+
+
+def _target_error(message: str) -> SqlitchError:
+    return SqlitchError(message, ident="target")
+
+
+def resolve_target(
+    config: Config,
+    env: Mapping[str, str] | None = None,
+    *,
+    name: str | None = None,
+    uri: DbUri | None = None,
+    overrides: Mapping[str, str] | None = None,
+) -> Target:
+    """Find a target the way App::Sqitch::Target's constructor does.
+
+    Precedence for the name: ``name`` (argument or --target), $SQITCH_TARGET,
+    core.target, engine.<core.engine>.target, then ``db:<core.engine>:``.
+    A name containing ":" is a URI; any other name must be configured.
+    """
+    env = {} if env is None else env
+    extra = dict(overrides or {})
+    wanted = name or env.get("SQITCH_TARGET") or ""
+    if uri is not None:
+        check_supported(uri.canonical_engine or "")
+        return Target(wanted or uri.without_password(), uri, config, env, extra)
+
+    engine_key: str | None = None
+    if not wanted:
+        core_target = config.get("core.target")
+        if _perl_true(core_target):
+            wanted = str(core_target)
+        else:
+            engine = config.get("core.engine")
+            if not _perl_true(engine):
+                if config.initialized:
+                    raise _target_error("No engine specified; specify via target or core.engine")
+                raise _target_error(
+                    'No project configuration found. Run the "init" command to initialize a project'
+                )
+            engine_key = str(engine).rstrip()
+            configured = config.get(f"engine.{engine_key}.target")
+            wanted = str(configured) if _perl_true(configured) else f"db:{engine_key}:"
+
+    target_name: str | None
+    if ":" in wanted:
+        uri_text, target_name = wanted, None
+    else:
+        target_name = wanted
+        configured_uri = config.get(f"target.{wanted}.uri")
+        if not _perl_true(configured_uri):
+            if not config.get_section(f"target.{wanted}"):
+                raise _target_error(f'Cannot find target "{wanted}"')
+            raise _target_error(f'No URI associated with target "{wanted}"')
+        uri_text = str(configured_uri)
+
+    db_uri = DbUri.parse(uri_text)
+    if not (engine_key or db_uri.canonical_engine):
+        raise _target_error(
+            f'No engine specified by URI {db_uri}; URI must start with "db:$engine:"'
+        )
+    check_supported(db_uri.canonical_engine or "")
+    return Target(target_name or db_uri.without_password(), db_uri, config, env, extra)
+
+
+def default_target(config: Config, env: Mapping[str, str] | None = None) -> Target:
+    """The target commands use when none is named (App::Sqitch::Command's default).
+
+    Without core.engine or core.target this is the engine-less ``db:``.
+    """
+    env = {} if env is None else env
+    if _perl_true(config.get("core.engine")) or _perl_true(config.get("core.target")):
+        return resolve_target(config, env)
+    if env.get("SQITCH_TARGET"):
+        # Sqitch's constructor ends up without a name here and dies this way.
+        raise SqlitchError("Missing required arguments: name", ident="target")
+    return resolve_target(config, env, uri=DbUri.parse("db:"))
+
+
+def all_targets(config: Config, env: Mapping[str, str] | None = None) -> list[Target]:
+    """The default target, named targets, engine targets, then bare engines."""
+    env = {} if env is None else env
+    items = config.items()
+    values = dict(items)
+    targets: list[Target] = []
+    seen: dict[str, Target] = {}
+
+    core = values.get("core.target")
+    if not _perl_true(core):
+        engine = values.get("core.engine")
+        core = None
+        if _perl_true(engine):
+            engine = str(engine).rstrip()
+            core = values.get(f"engine.{engine}.target") or f"db:{engine}:"
+    if core:
+        seen[core] = resolve_target(config, env, name=core)
+        targets.append(seen[core])
+
+    for key, _value in items:
+        match = re.fullmatch(r"target\.([^.]+)\.uri", key)
+        if match and match.group(1) not in seen:
+            seen[match.group(1)] = resolve_target(config, env, name=match.group(1))
+            targets.append(seen[match.group(1)])
+
+    for key, value in items:
+        match = re.fullmatch(r"engine\.([^.]+)\.target", key)
+        if not match or value is None:
+            continue
+        if value not in seen:
+            seen[value] = resolve_target(config, env, name=value)
+            targets.append(seen[value])
+        seen[match.group(1)] = seen[value]
+
+    for key, _value in items:
+        match = re.match(r"engine\.([^.]+)", key)
+        if not match:
+            continue
+        engine = match.group(1).rstrip()
+        if engine in seen:
+            continue
+        text = f"db:{engine}:"
+        seen[engine] = seen.get(text) or resolve_target(config, env, uri=DbUri.parse(text))
+        if text not in seen:
+            seen[text] = seen[engine]
+            targets.append(seen[engine])
+    return targets
