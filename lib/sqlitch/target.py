@@ -10,6 +10,7 @@ it is asked for.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -296,7 +297,7 @@ class Target:
         value = self._setting("plan_file")
         if value:
             return _path(value)
-        return self.top_dir / "sqitch.plan"
+        return default_plan_file(self.top_dir)
 
     @cached_property
     def reworked_dir(self) -> PurePosixPath:
@@ -482,3 +483,21 @@ def all_targets(config: Config, env: Mapping[str, str] | None = None) -> list[Ta
             seen[text] = seen[engine]
             targets.append(seen[engine])
     return targets
+
+
+PLAN_NAMES = ("sqitch.plan", "sqlitch.plan")
+
+
+def default_plan_file(top_dir: PurePosixPath) -> PurePosixPath:
+    """The plan file in ``top_dir``: sqitch.plan, or sqlitch.plan if only that exists.
+
+    Both names in one directory is an error: choosing one would silently
+    ignore the other's changes.
+    """
+    sqitch_plan, sqlitch_plan = (top_dir / name for name in PLAN_NAMES)
+    has_sqitch, has_sqlitch = os.path.exists(sqitch_plan), os.path.exists(sqlitch_plan)
+    if has_sqitch and has_sqlitch:
+        raise SqlitchError(
+            f"Both {sqitch_plan} and {sqlitch_plan} exist; remove one of them", ident="plan"
+        )
+    return sqlitch_plan if has_sqlitch else sqitch_plan

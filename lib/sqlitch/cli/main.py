@@ -169,6 +169,13 @@ def run(argv: Sequence[str]) -> int:
         from sqlitch.config import Config
 
         config = Config.load()
+        # A directory holding both sqitch.plan and sqlitch.plan stops every
+        # command, as both config names in one scope do (Config.load).
+        from pathlib import PurePosixPath
+
+        from sqlitch.target import default_plan_file
+
+        default_plan_file(PurePosixPath("."))
     except SqlitchError as exc:
         err.write(f"{exc.message}\n")
         return exc.exitval
