@@ -39,27 +39,38 @@ class SqitchCommand(click.Command):
         self.usage_lines = list(usage)
 
     # -- option parsing ---------------------------------------------------
-    def _long_options(self) -> list[str]:
-        names: list[str] = []
+    def _option_names(self) -> dict[str, str]:
+        """Every name usable after "--" (single letters too, as Getopt::Long
+        allows) mapped to the flag click knows the option by."""
+        names: dict[str, str] = {}
         for param in self.params:
             if isinstance(param, click.Option):
-                names.extend(o for o in (*param.opts, *param.secondary_opts) if o.startswith("--"))
+                for group in (param.opts, param.secondary_opts):
+                    canonical = next((o for o in group if o.startswith("--")), None)
+                    for opt in group:
+                        names[opt.lstrip("-")] = canonical or opt
         return names
 
     def _expand_abbreviations(self, args: list[str]) -> list[str]:
         """Expand unique prefixes of long options, as Getopt::Long's auto_abbrev does."""
-        longs = self._long_options()
+        names = self._option_names()
         out: list[str] = []
         for i, arg in enumerate(args):
             if arg == "--":
                 out.extend(args[i:])
                 break
             if arg.startswith("--") and len(arg) > 2:
-                name, eq, value = arg.partition("=")
-                if name not in longs:
-                    matches = [o for o in longs if o.startswith(name)]
-                    if len(matches) == 1:
-                        arg = matches[0] + eq + value
+                name, eq, value = arg[2:].partition("=")
+                if name in names:
+                    arg = names[name] + eq + value
+                else:
+                    hits = sorted(n for n in names if n.startswith(name))
+                    if len({names[h] for h in hits}) == 1:
+                        arg = names[hits[0]] + eq + value
+                    elif hits:
+                        raise UsageFailure(
+                            f"Option {name} is ambiguous ({', '.join(hits)})", self.usage_text()
+                        )
             out.append(arg)
         return out
 
