@@ -5,7 +5,6 @@ from __future__ import annotations
 import psycopg
 import pymysql
 import pytest
-
 from tests.support.servers import (
     MYSQL_VAR,
     PG_VAR,

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from sqlitch.cli.app import App
+from sqlitch.app import App
 
 PROGRAM = "sqitch"
 

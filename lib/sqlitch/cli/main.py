@@ -18,7 +18,7 @@ from sqlitch import __version__
 from sqlitch.errors import SqlitchError
 
 if TYPE_CHECKING:
-    from sqlitch.cli.app import App
+    from sqlitch.app import App
     from sqlitch.cli.command import SqitchCommand
 
 # Command name -> (module, one-line summary). Summaries are SQLitch's own words.
@@ -135,7 +135,7 @@ def run(argv: Sequence[str]) -> int:
 
     Never calls sys.exit: the in-process test harness relies on that.
     """
-    from sqlitch.cli.app import App, CoreOptions
+    from sqlitch.app import App, CoreOptions
 
     core = parse_core_args(argv)
     out, err = sys.stdout, sys.stderr

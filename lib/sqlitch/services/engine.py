@@ -12,7 +12,7 @@ from sqlitch.services.init import TargetConfigurator, TargetProperties
 from sqlitch.target import DbUri, Target, resolve_target
 
 if TYPE_CHECKING:
-    from sqlitch.cli.app import App
+    from sqlitch.app import App
 
 
 class MissingArgument(Exception):

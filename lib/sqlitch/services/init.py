@@ -24,7 +24,7 @@ from sqlitch.errors import SqlitchError
 from sqlitch.target import DbUri, Target, default_target, is_db_uri, resolve_target
 
 if TYPE_CHECKING:
-    from sqlitch.cli.app import App
+    from sqlitch.app import App
     from sqlitch.config import Config, ConfigFile
     from sqlitch.plan import Plan
 

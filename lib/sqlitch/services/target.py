@@ -12,7 +12,7 @@ from sqlitch.services.init import TargetConfigurator, TargetProperties
 from sqlitch.target import DbUri, resolve_target
 
 if TYPE_CHECKING:
-    from sqlitch.cli.app import App
+    from sqlitch.app import App
 
 _TARGET_URI_KEY = re.compile(r"^target\.([^.]+)\.uri$")
 _TARGET_REFERENCE_KEY = re.compile(r"^(?:core|engine\.[^.]+)\.target$")

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from sqlitch.cli.app import App
+from sqlitch.app import App
 from sqlitch.cli.command import UsageFailure, command
 from sqlitch.cli.target_options import split_pairs, target_options, usage_failure
 

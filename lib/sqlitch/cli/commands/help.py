@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sqlitch.cli.app import App
+from sqlitch.app import App
 from sqlitch.cli.command import command
 from sqlitch.errors import hurl
 
