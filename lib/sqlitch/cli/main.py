@@ -23,10 +23,19 @@ if TYPE_CHECKING:
 
 # Command name -> (module, one-line summary). Summaries are SQLitch's own words.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "add": ("sqlitch.cli.commands.add", "Add a change to the plan and create its scripts"),
+    "bundle": (
+        "sqlitch.cli.commands.bundle",
+        "Copy a project's files into a directory for packaging",
+    ),
     "config": ("sqlitch.cli.commands.config", "Read and write project, user or system settings"),
     "engine": ("sqlitch.cli.commands.engine", "Configure database engines"),
     "help": ("sqlitch.cli.commands.help", "Show help for sqlitch or one of its commands"),
     "init": ("sqlitch.cli.commands.init", "Start a new project: configuration and plan"),
+    "rework": ("sqlitch.cli.commands.rework", "Start a new version of a change after a tag"),
+    "tag": ("sqlitch.cli.commands.tag", "Tag a change in the plan, or list the tags"),
+    "plan": ("sqlitch.cli.commands.plan", "List the changes in a project's plan"),
+    "show": ("sqlitch.cli.commands.show", "Print a change, tag or change script from the plan"),
     "target": ("sqlitch.cli.commands.target", "Configure named deployment targets"),
 }
 
@@ -125,7 +134,9 @@ def commands_overview() -> str:
         "Commands",
     ]
     width = max(len(name) for name in COMMANDS)
-    lines.extend(f"  {name.ljust(width)}  {summary}" for name, summary in sorted(COMMANDS.items()))
+    lines.extend(
+        f"  {name.ljust(width)}  {summary}" for name, (_, summary) in sorted(COMMANDS.items())
+    )
     lines.extend(["", 'Run "sqlitch help <command>" for the options of one command.'])
     return "\n".join(lines) + "\n"
 
