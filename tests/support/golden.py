@@ -26,17 +26,21 @@ import tomllib
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from tests.support.sqlite_dump import FIXED_NOW, dump_database
+from tests.support.sqlite_dump import MARKER as SQLITE_DUMP_MARKER
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = REPO_ROOT / "scripts" / "golden" / "scenarios"
 GOLDEN_DIR = REPO_ROOT / "tests" / "support" / "golden"
 
 SQITCH_VERSION = "1.3.1"
-FIXED_NOW = datetime(2026, 1, 1, tzinfo=UTC)
-FAKETIME_SPEC = "@2026-01-01 00:00:00"
+# Without "@" faketime freezes the clock: Sqitch can take over a second to
+# start on a loaded machine, and a running clock would then record 00:00:01.
+FAKETIME_SPEC = "2026-01-01 00:00:00"
 
 # ASCII on purpose: Sqitch 1.3.1 double-encodes non-ASCII SQITCH_FULLNAME
 # (a bug SQLitch does not copy; see docs/PARITY.md). UTF-8 planner names are
@@ -55,7 +59,7 @@ PROJECT, HOME, ETC, TMP = "{PROJECT}", "{HOME}", "{ETC}", "{TMP}"
 
 DIR_MARKER = "<dir>"
 CRASH_MARKER = "<uncaught exception in SQLitch>"
-SQLITE_MARKER = "<sqlite database>"
+SQLITE_MARKER = SQLITE_DUMP_MARKER
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 GoldenStep = dict[str, Any]
@@ -301,9 +305,9 @@ class Layout:
             return f"<symlink to {self.normalise(os.readlink(path))}>"
         data = path.read_bytes()
         if data.startswith(_SQLITE_MAGIC):
-            # Page layout and timestamps differ between implementations; only
-            # existence is comparable. Inspect contents through later steps.
-            return SQLITE_MARKER
+            # File bytes differ between implementations: store a normalised
+            # dump of schema and rows instead (see sqlite_dump).
+            return self.normalise(dump_database(path))
         try:
             return self.normalise(data.decode("utf-8"))
         except UnicodeDecodeError:

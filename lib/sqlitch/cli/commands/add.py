@@ -1,0 +1,235 @@
+"""`sqlitch add <change>`: add a change to the plan and create its scripts.
+
+Also the pieces `tag` and `rework` share with it: the plan-file/top-dir
+options and turning positional arguments into targets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from sqlitch.app import App
+from sqlitch.cli.command import SqitchCommand, command
+from sqlitch.cli.target_options import split_pairs, usage_failure
+from sqlitch.errors import SqlitchError
+
+if TYPE_CHECKING:
+    from sqlitch.cli.args import ParsedArgs
+    from sqlitch.templating import Value
+
+HELP = """\
+Append a change to the plan and write its deploy, revert and verify scripts
+from templates. Templates are looked up per script type in --use, the
+add.templates.* settings, --template-directory, ~/.sqitch/templates and the
+system template directory; the engine's name (or --template) picks the file.
+Templates may use [% project %], [% change %], [% engine %], the lists
+[% requires %] and [% conflicts %], and any --set variable. Without --note,
+an editor opens to ask for one.
+"""
+
+USAGE = ["add [options] [template options] <change> [<target>]"]
+
+
+def context_options(func: Any) -> Any:
+    """-f/--plan-file and --top-dir, which every plan-editing command takes."""
+    func = click.option("--top-dir", "top_dir", metavar="<dir>", help="Deprecated: use --chdir.")(
+        func
+    )
+    return click.option(
+        "-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file to use."
+    )(func)
+
+
+def warn_top_dir(app: App, command_name: str, top_dir: str | None) -> None:
+    if top_dir:
+        app.warn(
+            f"  Option --top-dir is deprecated for {command_name} and other "
+            "non-configuration commands.\n  Use --chdir instead."
+        )
+
+
+def resolve_targets(
+    app: App,
+    command_name: str,
+    args: Sequence[str],
+    *,
+    names: Sequence[str | None],
+    all_targets: bool,
+    plan_file: str | None,
+    top_dir: str | None,
+) -> ParsedArgs:
+    """Positional arguments as targets and names, with -f/--top-dir applied."""
+    from sqlitch.cli.args import parse_args
+
+    parsed = parse_args(
+        command_name,
+        app.config,
+        list(args),
+        env=app.env,
+        names=list(names),
+        all_targets=all_targets,
+        no_changes=True,
+    )
+    extra = {k: v for k, v in (("plan_file", plan_file), ("top_dir", top_dir)) if v}
+    if extra:
+        parsed.targets = [
+            dataclasses.replace(t, overrides={**t.overrides, **extra}) for t in parsed.targets
+        ]
+    return parsed
+
+
+def target_named_in(parsed: ParsedArgs, args: Sequence[str]) -> str | None:
+    """The first target whose name is one of the arguments (a likely mistake)."""
+    for target in parsed.targets:
+        if target.name in args:
+            return target.name
+    return None
+
+
+def collect_variables(pairs: Sequence[tuple[str, str]]) -> dict[str, Value]:
+    """--set values; a key given more than once becomes a list."""
+    found: dict[str, Value] = {}
+    for key, value in pairs:
+        if key in found:
+            previous = found[key]
+            found[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            found[key] = value
+    return found
+
+
+class _RawArgsCommand(SqitchCommand):
+    """Keeps the raw arguments: Getopt::Long names an option as it was typed."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["sqlitch.raw_args"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+def _typed_name(raw: Sequence[str], short: str, value: str) -> str | None:
+    """``short`` (e.g. ``s``) if that flag introduced ``value``, else None."""
+    for i, arg in enumerate(raw):
+        if arg == "--":
+            break
+        if arg == f"-{short}" and i + 1 < len(raw) and raw[i + 1] == value:
+            return short
+        if arg == f"-{short}{value}":
+            return short
+    return None
+
+
+def hash_option_pairs(
+    values: Sequence[str], long: str, short: str | None, usage: str
+) -> list[tuple[str, str]]:
+    """``key=value`` values of a Getopt hash option, erroring as Getopt::Long does."""
+    raw: list[str] = click.get_current_context().meta.get("sqlitch.raw_args", [])
+    for value in values:
+        if "=" not in value:
+            name = (short and _typed_name(raw, short, value)) or long
+            split_pairs(name, (value,), usage)
+    return split_pairs(long, tuple(values), usage)
+
+
+def editor_option(func: Callable[..., Any]) -> Any:
+    return click.option(
+        "--open-editor/--no-open-editor",
+        "--edit/--no-edit",
+        "-e",
+        "open_editor",
+        default=None,
+        help="Open the new scripts in an editor.",
+    )(func)
+
+
+@command("add", usage=USAGE, help=HELP)
+@click.argument("args", nargs=-1)
+@click.option("-c", "--change", "--change-name", "change_name", metavar="<name>",
+              help="Name of the new change.")  # fmt: skip
+@click.option("-r", "--requires", multiple=True, metavar="<change>",
+              help="A change this one depends on.")  # fmt: skip
+@click.option("-x", "--conflicts", multiple=True, metavar="<change>",
+              help="A change this one cannot coexist with.")  # fmt: skip
+@click.option("-n", "-m", "--note", "notes", multiple=True, metavar="<text>",
+              help="Note paragraph (repeatable).")  # fmt: skip
+@click.option("--all/--no-all", "-a", "all_", default=None,
+              help="Add to every plan of the project.")  # fmt: skip
+@click.option("-t", "--template", "--template-name", "template_name", metavar="<name>",
+              help="Template file name to use instead of the engine's.")  # fmt: skip
+@click.option("--template-directory", metavar="<dir>", help="Extra template directory.")
+@click.option("--with", "with_", multiple=True, metavar="<type>", help="Create this script.")
+@click.option("--without", multiple=True, metavar="<type>", help="Skip this script.")
+@click.option("--use", multiple=True, metavar="<type>=<path>",
+              help="Template file for one script type.")  # fmt: skip
+@click.option("-s", "--set", "variables", multiple=True, metavar="<key>=<value>",
+              help="Template variable.")  # fmt: skip
+@editor_option
+@context_options
+def add_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
+    from sqlitch.services.add import (
+        AddRequest,
+        add_change,
+        check_template_directory,
+        configured_templates,
+    )
+
+    usage = add_command.usage_text()
+    variables = collect_variables(hash_option_pairs(opts["variables"], "set", "s", usage))
+    use = hash_option_pairs(opts["use"], "use", None, usage)
+    warn_top_dir(app, "add", opts["top_dir"])
+    config = app.config
+
+    directory = opts["template_directory"] or config.get("add.template_directory")
+    template_directory = check_template_directory(str(directory)) if directory else None
+    template_name = opts["template_name"] or config.get("add.template_name")
+    templates = configured_templates(config, use)
+    with_scripts = {"deploy": True, "revert": True, "verify": True}
+    with_scripts.update(dict.fromkeys(opts["with_"], True))
+    with_scripts.update(dict.fromkeys(opts["without"], False))
+    open_editor = opts["open_editor"]
+    if open_editor is None:
+        open_editor = bool(config.get("add.open_editor", as_="bool"))
+
+    if not args and not opts["change_name"]:
+        raise usage_failure(usage)
+    parsed = resolve_targets(
+        app,
+        "add",
+        args,
+        names=[opts["change_name"]],
+        all_targets=bool(opts["all_"]),
+        plan_file=opts["plan_file"],
+        top_dir=opts["top_dir"],
+    )
+    name = parsed.names[0]
+    if name is None:
+        clash = target_named_in(parsed, args)
+        if clash is not None:
+            raise SqlitchError(
+                f'Name "{clash}" identifies a target; use "--change {clash}" '
+                "to use it for the change name",
+                ident="add",
+            )
+        raise usage_failure(usage)
+
+    request = AddRequest(
+        name=name,
+        requires=list(opts["requires"]),
+        conflicts=list(opts["conflicts"]),
+        notes=list(opts["notes"]),
+        template_name=str(template_name) if template_name else None,
+        template_directory=template_directory,
+        templates=templates,
+        with_scripts=with_scripts,
+        variables={**config.get_section("add.variables"), **variables},
+        open_editor=open_editor,
+    )
+    add_change(app, request, parsed.targets)
+    return 0
+
+
+add_command.__class__ = _RawArgsCommand
+command = add_command

@@ -1,0 +1,61 @@
+"""`sqlitch tag [<tag> [<change>]]`: tag a change, or list the plan's tags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from sqlitch.app import App
+from sqlitch.cli.command import command
+from sqlitch.cli.commands.add import context_options, resolve_targets, target_named_in, warn_top_dir
+from sqlitch.errors import SqlitchError
+
+HELP = """\
+With a tag name, add that tag to the last change of the plan, or to the
+change given with --change or as the second argument. Without one, print
+every tag in the plan. Without --note, an editor opens to ask for a note.
+"""
+
+USAGE = ["tag [options] <tagname> [<change>] [<target>]"]
+
+
+@command("tag", usage=USAGE, help=HELP)
+@click.argument("args", nargs=-1)
+@click.option("-t", "--tag", "--tag-name", "tag_name", metavar="<tag>", help="Tag to add.")
+@click.option("-c", "--change", "--change-name", "change_name", metavar="<change>",
+              help="Change to tag (default: the last one).")  # fmt: skip
+@click.option("--all/--no-all", "-a", "all_", default=None, help="Tag every plan of the project.")
+@click.option("-n", "-m", "--note", "notes", multiple=True, metavar="<text>",
+              help="Note paragraph (repeatable).")  # fmt: skip
+@context_options
+def tag_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
+    from sqlitch.services.tag import add_tag, list_tags
+
+    warn_top_dir(app, "tag", opts["top_dir"])
+    parsed = resolve_targets(
+        app,
+        "tag",
+        args,
+        names=[opts["tag_name"], opts["change_name"]],
+        all_targets=bool(opts["all_"]),
+        plan_file=opts["plan_file"],
+        top_dir=opts["top_dir"],
+    )
+    name, change = parsed.names
+    if name is not None:
+        add_tag(app, name, change, list(opts["notes"]), parsed.targets)
+        return 0
+    if args:
+        clash = target_named_in(parsed, args)
+        if clash is not None:
+            raise SqlitchError(
+                f'Name "{clash}" identifies a target; use "--tag {clash}" '
+                "to use it for the tag name",
+                ident="tag",
+            )
+    list_tags(app, parsed.targets)
+    return 0
+
+
+command = tag_command
