@@ -1,0 +1,41 @@
+"""`sqlitch verify [options] [<database>]`: check deployed changes with their verify scripts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from sqlitch.app import App
+from sqlitch.cli.command import SqitchCommand, command
+from sqlitch.cli.commands.deploy import build_connect, connect_options
+
+HELP = """\
+Run the verify script of every deployed change (or of those between
+--from-change and --to-change) and report each as ok or not ok, noting
+changes deployed out of plan order, missing from the plan, or planned but
+not deployed. Ends with a summary and a failing exit status on any error.
+"""
+
+USAGE = ["verify [options] [<database>]"]
+
+
+@command("verify", usage=USAGE, help=HELP)
+@click.argument("args", nargs=-1)
+@connect_options
+@click.option(
+    "--from-change", "--from", "from_change", metavar="<change>", help="First change to verify."
+)
+@click.option("--to-change", "--to", "to_change", metavar="<change>", help="Last change to verify.")
+def verify_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
+    from sqlitch.cli.args import parse_args
+    from sqlitch.services.verify import verify
+
+    cmd: SqitchCommand = verify_command
+    conn = build_connect(cmd.usage_text(), opts)
+    parsed = parse_args("verify", app.config, args, env=app.env, target=conn.target)
+    verify(app, parsed, conn, **opts)
+    return 0
+
+
+command = verify_command

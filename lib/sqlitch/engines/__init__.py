@@ -1,0 +1,1 @@
+"""Database engines: the deploy workflow (base), the registry, dialects, runners."""

@@ -1,0 +1,868 @@
+"""The engine-independent deploy lifecycle: deploy, revert, verify.
+
+:class:`Engine` owns the workflow Sqitch's App::Sqitch::Engine defines:
+lock the destination, compare the plan with the registry, check
+dependencies and conflicts before any script runs, run each change's
+script, verify it, record it, and on failure revert according to the
+deploy mode so that the registry always matches the database.
+
+A database engine subclasses it and supplies only hooks:
+
+- ``key``/``display_name`` class attributes;
+- :meth:`connect_registry` -> DB-API connection, and :attr:`dialect`;
+- :meth:`registry_destination` (the "Adding registry tables to ..." name);
+- :meth:`create_registry` / :meth:`run_upgrade` (package-data SQL);
+- :meth:`make_runner` -> :class:`~sqlitch.engines.runners.ScriptRunner`;
+- :meth:`try_lock` / :meth:`wait_lock` / :meth:`release_lock`.
+
+Output goes through a :class:`Reporter` (the CLI's App satisfies it), so
+the engine never imports the CLI. Use an engine as a context manager, or
+call :meth:`close`, to release the lock and the connections.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from sqlitch.engines.dialect import Dialect
+from sqlitch.engines.registry import (
+    AmbiguousChange,
+    DependencyRecord,
+    DeployedChange,
+    Registry,
+)
+from sqlitch.errors import SqlitchError, hurl
+
+if TYPE_CHECKING:
+    from sqlitch.engines.runners import ScriptRunner
+    from sqlitch.plan import Plan
+    from sqlitch.plan.model import Change, Dependency
+    from sqlitch.target import Target
+
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "REGISTRY_RELEASE", "Engine", "EngineOptions", "Reporter"]
+
+REGISTRY_RELEASE = 1.1
+DEFAULT_LOCK_TIMEOUT = 60
+DEPLOY_MODES = ("all", "tag", "change")
+
+
+class Reporter(Protocol):
+    """What an engine needs from the application: output, prompts, identity."""
+
+    @property
+    def verbosity(self) -> int: ...
+    @property
+    def user_name(self) -> str: ...
+    @property
+    def user_email(self) -> str: ...
+    def info(self, *parts: object) -> None: ...
+    def info_literal(self, *parts: object) -> None: ...
+    def emit(self, *parts: object) -> None: ...
+    def emit_literal(self, *parts: object) -> None: ...
+    def comment(self, *parts: object) -> None: ...
+    def vent(self, *parts: object) -> None: ...
+    def ask_yes_no(self, message: str, default: bool | None = None) -> bool: ...
+
+
+@dataclass
+class EngineOptions:
+    """Per-command settings (deploy/revert/verify options and config)."""
+
+    log_only: bool = False
+    with_verify: bool = False
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    no_prompt: bool = False
+    prompt_accept: bool = True
+    variables: Mapping[str, str] = field(default_factory=dict)
+    #: "client", "driver" or None (engine default: client when installed).
+    runner: str | None = None
+
+
+def error_message(exc: BaseException) -> str:
+    """What Sqitch prints for an exception: its message, or its text."""
+    return exc.message if isinstance(exc, SqlitchError) else str(exc)
+
+
+class Engine:
+    """The deploy workflow; subclasses supply database hooks."""
+
+    key: ClassVar[str] = ""
+    display_name: ClassVar[str] = ""
+    registry_release: ClassVar[float] = REGISTRY_RELEASE
+
+    def __init__(
+        self,
+        target: Target,
+        plan: Plan,
+        reporter: Reporter,
+        options: EngineOptions | None = None,
+    ) -> None:
+        self.target = target
+        self.plan = plan
+        self.out = reporter
+        self.options = options or EngineOptions()
+        self.dialect: Dialect = Dialect()
+        self._registry: Registry | None = None
+        self._runner: ScriptRunner | None = None
+        self._locked = False
+        self.max_name_length = 0
+        self.start_at: str | None = None
+        self._deps: dict[str, list[DependencyRecord]] = {}
+
+    # ======================================================================
+    # hooks
+    def connect_registry(self) -> Any:
+        """A DB-API connection to the registry (autocommit; engine-specific)."""
+        raise NotImplementedError
+
+    def registry_destination(self) -> str:
+        """The registry's name in messages (defaults to the target's)."""
+        return self.destination
+
+    def create_registry(self) -> None:
+        """Create the registry tables (the package-data DDL)."""
+        raise NotImplementedError
+
+    def run_upgrade(self, path: Path) -> None:
+        """Run one registry upgrade script."""
+        raise NotImplementedError
+
+    def make_runner(self) -> ScriptRunner:
+        raise NotImplementedError
+
+    def try_lock(self) -> bool:
+        return True
+
+    def wait_lock(self, timeout: float) -> bool:
+        return True
+
+    def release_lock(self) -> None:
+        return None
+
+    def registry_initialized(self) -> bool:
+        return self.registry.initialized()
+
+    def translate_error(self, exc: Exception) -> SqlitchError | None:
+        """A driver error as Sqitch reports it, or None to let it through."""
+        return None
+
+    # ======================================================================
+    # plumbing
+    @property
+    def destination(self) -> str:
+        return self.target.name
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            self._registry = Registry(
+                connection=self.connect_registry(),
+                dialect=self.dialect,
+                project=self.plan.project,
+                user_name=self.out.user_name,
+                user_email=self.out.user_email,
+            )
+        return self._registry
+
+    @property
+    def runner(self) -> ScriptRunner:
+        if self._runner is None:
+            self._runner = self.make_runner()
+        return self._runner
+
+    def close(self) -> None:
+        """Release the lock, the runner and the registry connection."""
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
+        if self._locked:
+            self.release_lock()
+            self._locked = False
+        if self._registry is not None:
+            self._registry.connection.close()
+            self._registry = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @classmethod
+    def sql_file(cls, name: str) -> Path:
+        """A package-data SQL file of this engine (``sql/<key>/<name>``)."""
+        return Path(str(resources.files("sqlitch.engines").joinpath("sql", cls.key, name)))
+
+    def upgrade_files(self) -> list[tuple[float, Path]]:
+        """Registry upgrade scripts, ``upgrade-<version>.sql``, oldest first."""
+        folder = self.sql_file("")
+        found = []
+        for path in folder.iterdir():
+            match = re.fullmatch(r"upgrade-(\d+(?:\.\d*)?)\.sql", path.name)
+            if match:
+                found.append((float(match.group(1)), path))
+        return sorted(found)
+
+    # -- script paths ------------------------------------------------------
+    def _plan_change(self, change: Change | DeployedChange) -> Change | None:
+        if isinstance(change, DeployedChange):
+            return self.plan.get(change.id)
+        return change
+
+    def script_file(self, change: Change | DeployedChange, kind: str) -> Path:
+        """deploy/revert/verify script path, as Sqitch names it (relative)."""
+        planned = self._plan_change(change)
+        ext = self.target.extension
+        if planned is None:
+            parts = change.name.split("/")
+            parts[-1] += "." + ext
+            return Path(self.target.script_dir(kind)).joinpath(*parts)
+        reworked = planned.is_reworked
+        folder = Path(self.target.script_dir(kind, reworked=reworked))
+        deploy_dir = Path(self.target.script_dir("deploy", reworked=reworked))
+        return folder.joinpath(*planned.path_segments(ext, deploy_dir=deploy_dir))
+
+    # -- transactions ----------------------------------------------------------
+    def begin_work(self) -> None:
+        self.registry.begin()
+
+    def finish_work(self) -> None:
+        self.registry.commit()
+
+    def rollback_work(self) -> None:
+        self.registry.rollback()
+
+    @contextmanager
+    def translated(self) -> Iterator[None]:
+        """Turn driver errors into Sqitch-style SqlitchErrors."""
+        try:
+            yield
+        except SqlitchError:
+            raise
+        except Exception as exc:
+            converted = self.translate_error(exc)
+            if converted is None:
+                raise
+            raise converted from exc
+
+    # ======================================================================
+    # locking
+    def lock_destination(self) -> None:
+        if self._locked:
+            return
+        if self.try_lock():
+            self._locked = True
+            return
+        wait = self.options.lock_timeout
+        secs = int(wait) if float(wait).is_integer() else wait
+        self.out.info(
+            f"Blocked by another instance of Sqitch working on {self.destination};"
+            f" waiting {secs} seconds..."
+        )
+        if self.wait_lock(float(wait)):
+            self._locked = True
+            return
+        raise hurl(
+            f"Timed out waiting {secs} seconds for another instance of Sqitch to finish"
+            f" work on {self.destination}",
+            ident="engine",
+        )
+
+    # ======================================================================
+    # registry version
+    def check_registry(self) -> None:
+        new, old = self.registry_release, self.registry.version()
+        if new == old:
+            return
+        if old == 0 and not self.registry_initialized():
+            raise hurl(
+                f"No registry found in {self.registry_destination()}. Have you ever deployed?",
+                ident="engine",
+            )
+        if new < old:
+            raise hurl(
+                f"Registry version is {_num(old)} but {_num(new)} is the latest known."
+                " Please upgrade Sqitch",
+                ident="engine",
+            )
+        raise hurl(
+            f"Registry is at version {_num(old)} but latest is {_num(new)}."
+            ' Please run the "upgrade" command',
+            ident="engine",
+        )
+
+    def upgrade_registry(self) -> None:
+        old, new = self.registry.version(), self.registry_release
+        if old == new:
+            return
+        if new < old:
+            raise hurl(
+                f"Registry version is {_num(old)} but {_num(new)} is the latest known."
+                " Please upgrade Sqitch."
+            )
+        scripts = [(v, p) for v, p in self.upgrade_files() if v > old]
+        if not scripts or scripts[-1][0] != new:
+            raise hurl(
+                f"Cannot upgrade to {_num(new)}: Cannot find upgrade script"
+                f' "{self.sql_file(f"upgrade-{_num(new)}.*")}"',
+                ident="engine",
+            )
+        self.out.info(f"Upgrading the Sqitch registry from {_num(old)} to {_num(new)}")
+        for version, path in scripts:
+            self.out.info(f"  * From {_num(old)} to {_num(version)}")
+            self.run_upgrade(path)
+            self.registry.register_release(version)
+            old = version
+
+    def initialize(self) -> None:
+        self.create_registry()
+        self.registry.register_release(self.registry_release)
+
+    def register_project(self) -> None:
+        reg, project, uri = self.registry, self.plan.project, self.plan.uri
+        known, reg_uri = reg.project_uri(project)
+        if known:
+            if uri is not None and reg_uri is None:
+                raise hurl(
+                    f'Cannot register "{project}" with URI {uri}: already exists with NULL URI',
+                    ident="engine",
+                )
+            if uri is None and reg_uri is not None:
+                raise hurl(
+                    f'Cannot register "{project}" without URI: already exists with URI {reg_uri}',
+                    ident="engine",
+                )
+            if uri is not None and uri != reg_uri:
+                raise hurl(
+                    f'Cannot register "{project}" with URI {uri}: already exists with URI'
+                    f" {reg_uri}",
+                    ident="engine",
+                )
+            return
+        if uri is not None:
+            other = reg.project_for_uri(uri)
+            if other is not None:
+                raise hurl(
+                    f'Cannot register "{project}" with URI {uri}: project "{other}" already'
+                    " using that URI",
+                    ident="engine",
+                )
+        reg.insert_project(project, uri)
+
+    # ======================================================================
+    # lookups
+    def change_id_for(self, **params: Any) -> str | None:
+        """Registry lookup that reports ambiguous names as Sqitch does."""
+        try:
+            return self.registry.change_id_for(**params)
+        except AmbiguousChange as amb:
+            self.out.vent(
+                f'Change "{amb.change}" is ambiguous. Please specify a tag-qualified change:'
+            )
+            for cid in reversed(amb.ids):
+                planned = self.plan.find(cid)
+                if planned is not None:
+                    self.out.vent("  * ", planned.format_tag_qualified_name())
+                else:
+                    self.out.vent("  * ", self.registry.name_for_change_id(cid) or "")
+            raise hurl("Change Lookup Failed", ident="engine") from None
+
+    def _params_for_key(self, key: str) -> tuple[dict[str, Any], int]:
+        from sqlitch.plan import split_offset
+
+        name, offset = split_offset(key)
+        cname, at, tag = name.partition("@")
+        if at and tag:
+            return {"change": cname, "tag": tag}, offset
+        if re.fullmatch(r"[0-9a-f]{40}", cname):
+            return {"change_id": cname}, offset
+        if cname in ("HEAD", "ROOT"):
+            return {"tag": cname}, offset
+        return {"change": cname}, offset
+
+    def change_id_for_key(self, key: str) -> str | None:
+        params, offset = self._params_for_key(key)
+        cid = self.change_id_for(**params)
+        if cid is None:
+            return None
+        return self.registry.change_id_offset_from_id(cid, offset)
+
+    def change_for_key(self, key: str) -> DeployedChange | None:
+        params, offset = self._params_for_key(key)
+        cid = self.change_id_for(**params)
+        if cid is None:
+            return None
+        return self.registry.change_offset_from_id(cid, offset)
+
+    def _dependency_plan_id(self, dep: Dependency) -> str | None:
+        """The ID a dependency resolves to in the plan (Sqitch's Depend->id)."""
+        if dep.id is not None:
+            return dep.id
+        if dep.project is not None and dep.project != self.plan.project:
+            return None
+        found = self.plan.find(dep.key_name)
+        if found is None:
+            raise hurl(
+                f'Unable to find change "{dep.key_name}" in plan {self.plan.file}', ident="plan"
+            )
+        return found.id
+
+    def change_id_for_depend(self, dep: Dependency) -> str | None:
+        if dep.id is None and not dep.change and not dep.tag:
+            raise hurl(f"Invalid dependency: {dep.as_string(self.plan.project)}", ident="engine")
+        return self.change_id_for(
+            change_id=self._dependency_plan_id(dep),
+            change=dep.change,
+            tag=dep.tag,
+            project=dep.project or self.plan.project,
+            first=True,
+        )
+
+    # ======================================================================
+    # deploy
+    def _sync_plan(self) -> int:
+        """The plan index of the latest deployed change (-1: none)."""
+        state = self.registry.current_state()
+        if state is None:
+            return -1
+        idx = self.plan.index_of(state.change_id)
+        if idx is None:
+            names = " ".join([state.change, *state.tags])
+            raise hurl(
+                f"Cannot find change {state.change_id} ({names}) in {self.plan.file}",
+                ident="plan",
+            )
+        script_hash = state.script_hash
+        if not state.has_script_hash:
+            self.upgrade_registry()
+            script_hash = state.change_id
+        if script_hash and script_hash == state.change_id:
+            self.registry.update_script_hashes(
+                (c.id, self._script_hash(c)) for c in self.plan.changes
+            )
+        change = self.plan.changes[idx]
+        if change.tags:
+            self.registry.log_new_tags(change)
+            self.start_at = change.format_name + change.tags[-1].format_name
+        else:
+            self.start_at = change.format_name
+        return idx
+
+    def _script_hash(self, change: Change) -> str | None:
+        from sqlitch.plan import script_hash
+
+        return script_hash(self.script_file(change, "deploy"))
+
+    def deploy(self, to: str | None = None, mode: str = "all") -> None:
+        with self.translated():
+            self._deploy(to, mode)
+
+    def _deploy(self, to: str | None, mode: str) -> None:
+        self.lock_destination()
+        plan, out = self.plan, self.out
+        position = self._sync_plan()
+        to_index = plan.count - 1
+        if to_index < 0:
+            raise hurl("Nothing to deploy (empty plan)", ident="plan")
+        if to is not None:
+            found = plan.index_of(to)
+            if found is None:
+                raise hurl(f'Unknown change: "{to}"', ident="plan")
+            to_index = found
+            if to_index == position:
+                out.info(f'Nothing to deploy (already at "{to}")')
+                return
+        if position == to_index:
+            out.info("Nothing to deploy (up-to-date)")
+            return
+        if position == -1:
+            if self.registry_initialized():
+                self.upgrade_registry()
+            else:
+                out.info(f"Adding registry tables to {self.registry_destination()}")
+                self.initialize()
+            self.register_project()
+        else:
+            if to_index < position:
+                raise hurl(
+                    'Cannot deploy to an earlier change; use "revert" instead', ident="deploy"
+                )
+            self.upgrade_registry()
+        if to is not None:
+            target_change = plan.changes[to_index].format_name_with_tags()
+            out.info(f"Deploying changes through {target_change} to {self.destination}")
+        else:
+            out.info(f"Deploying changes to {self.destination}")
+
+        pending = plan.changes[position + 1 : to_index + 1]
+        self.check_deploy_dependencies(pending)
+        if mode not in DEPLOY_MODES:
+            raise hurl(f'Unknown deployment mode: "{mode}"', ident="deploy")
+        self.max_name_length = max(len(c.format_name_with_tags()) for c in pending)
+        if mode == "change":
+            for change in pending:
+                self.deploy_change(change)
+        else:
+            self._deploy_with_rollback(pending, by_tag=mode == "tag")
+
+    def _deploy_with_rollback(self, pending: list[Change], *, by_tag: bool) -> None:
+        run: list[Change] = []
+        last_tagged: Change | None = None
+        try:
+            for change in pending:
+                self.deploy_change(change)
+                run.append(change)
+                if by_tag and change.tags:
+                    run, last_tagged = [], change
+        except Exception as exc:
+            if not (isinstance(exc, SqlitchError) and exc.ident == "private"):
+                self.out.vent(error_message(exc))
+            self._rollback(last_tagged, run)
+
+    def _rollback(self, tagged: Change | None, run: list[Change]) -> None:
+        if run:
+            name = tagged.format_name_with_tags() if tagged is not None else self.start_at
+            self.out.vent(f"Reverting to {name}" if name else "Reverting all changes")
+            try:
+                for change in reversed(run):
+                    self._revert_planned(change)
+            except Exception as exc:
+                self.out.vent(error_message(exc))
+                self.out.vent("The schema will need to be manually repaired")
+        raise hurl("Deploy failed", ident="deploy")
+
+    def _revert_planned(self, change: Change) -> None:
+        deployed = self.registry.load_change(change.id)
+        if deployed is None:  # pragma: no cover - just deployed, so present
+            raise hurl(f'Change not deployed: "{change.format_name}"', ident="revert")
+        self.revert_change(deployed)
+
+    def check_deploy_dependencies(self, changes: list[Change]) -> None:
+        project = self.plan.project
+        seen: dict[str, Change] = {}
+        conflicts: list[str] = []
+        required: list[str] = []
+        for change in changes:
+            for dep in change.conflicts:
+                dep_id = self._dependency_plan_id(dep)
+                if (dep_id is not None and dep_id in seen) or self.change_id_for_depend(dep):
+                    conflicts.append(dep.as_string(project))
+            records: list[DependencyRecord] = []
+            for dep in change.requires:
+                dep_id = self._dependency_plan_id(dep)
+                resolved = (
+                    seen[dep_id].id
+                    if dep_id is not None and dep_id in seen
+                    else self.change_id_for_depend(dep)
+                )
+                if not resolved:
+                    required.append(dep.as_string(project))
+                records.append(DependencyRecord("require", dep.as_string(project), resolved))
+            records.extend(
+                DependencyRecord("conflict", dep.as_string(project), None)
+                for dep in change.conflicts
+            )
+            self._deps[change.id] = records
+            seen[change.id] = change
+        messages = []
+        conflicts, required = _uniq(conflicts), _uniq(required)
+        if conflicts:
+            noun = "change" if len(conflicts) == 1 else "changes"
+            messages.append(f"Conflicts with previously deployed {noun}: {' '.join(conflicts)}")
+        if required:
+            noun = "change" if len(required) == 1 else "changes"
+            messages.append(f"Missing required {noun}: {' '.join(required)}")
+        if messages:
+            raise hurl("\n".join(messages), ident="deploy")
+        ids = self.registry.are_deployed_changes([c.id for c in changes])
+        if ids:
+            listed = ", ".join(f"{seen[i].format_name_with_tags()} ({i})" for i in ids)
+            if len(ids) == 1:
+                raise hurl(f'Change "{listed}" has already been deployed', ident="deploy")
+            raise hurl(f"Changes have already been deployed: {listed}", ident="deploy")
+
+    def deploy_change(self, change: Change) -> None:
+        out = self.out
+        name = change.format_name_with_tags()
+        out.info_literal(f"  + {name} ..", "." * (self.max_name_length - len(name)), " ")
+        self.begin_work()
+        try:
+            try:
+                if not self.options.log_only:
+                    self.runner.run(self.script_file(change, "deploy"))
+                try:
+                    if self.options.with_verify:
+                        self.verify_change(change)
+                    self.registry.log_deploy_change(
+                        change, self._script_hash(change), self._deps.get(change.id, [])
+                    )
+                    out.info("ok")
+                except Exception as exc:
+                    out.vent(error_message(exc))
+                    self.rollback_work()
+                    try:
+                        self.begin_work()
+                        if not self.options.log_only:
+                            self.runner.run(self.script_file(change, "revert"))
+                    except Exception as exc2:
+                        out.vent(error_message(exc2))
+                    raise hurl("Deploy failed", ident="private") from exc
+            except Exception:
+                self.registry.log_fail_change(change)
+                out.info("not ok")
+                raise
+        finally:
+            self.finish_work()
+
+    # ======================================================================
+    # revert
+    def revert(self, to: str | None = None) -> None:
+        with self.translated():
+            self._revert(to)
+
+    def _revert(self, to: str | None) -> None:
+        self.check_registry()
+        self.lock_destination()
+        out, plan = self.out, self.plan
+        if to is not None:
+            change = self.change_for_key(to)
+            if change is None:
+                if plan.find(to) is not None:
+                    raise hurl(f'Change not deployed: "{to}"', ident="revert")
+                raise hurl(f'Unknown change: "{to}"', ident="revert")
+            changes = self.registry.deployed_changes_since(change.id)
+            if not changes:
+                out.info(f'No changes deployed since: "{to}"')
+                return
+            label = change.format_name_with_tags()
+            if self.options.no_prompt:
+                out.info(f"Reverting changes to {label} from {self.destination}")
+            elif not out.ask_yes_no(
+                f"Revert changes to {label} from {self.destination}?",
+                self.options.prompt_accept,
+            ):
+                raise hurl("Nothing reverted", ident="revert:confirm", exitval=1)
+        else:
+            changes = self.registry.deployed_changes()
+            if not changes:
+                out.info("Nothing to revert (nothing deployed)")
+                return
+            if self.options.no_prompt:
+                out.info(f"Reverting all changes from {self.destination}")
+            elif not out.ask_yes_no(
+                f"Revert all changes from {self.destination}?", self.options.prompt_accept
+            ):
+                raise hurl("Nothing reverted", ident="revert", exitval=1)
+        changes.reverse()
+        self.check_revert_dependencies(changes)
+        self.max_name_length = max(len(c.format_name_with_tags()) for c in changes)
+        for change in changes:
+            self.revert_change(change)
+
+    def check_revert_dependencies(self, changes: list[DeployedChange]) -> None:
+        project = self.plan.project
+        seen: set[str] = set()
+        messages = []
+        for change in changes:
+            seen.add(change.id)
+            requiring = [
+                r
+                for r in self.registry.changes_requiring_change(change.id)
+                if r.change_id not in seen
+            ]
+            if not requiring:
+                continue
+            names = " ".join(
+                ("" if r.project == project else f"{r.project}:") + r.change + (r.asof_tag or "")
+                for r in requiring
+            )
+            noun = "change" if len(requiring) == 1 else "changes"
+            messages.append(
+                f'Change "{change.format_name_with_tags()}" required by currently deployed'
+                f" {noun}: {names}"
+            )
+        if messages:
+            raise hurl("\n".join(messages), ident="revert")
+
+    def revert_change(self, change: DeployedChange) -> None:
+        out = self.out
+        name = change.format_name_with_tags()
+        out.info_literal(f"  - {name} ..", "." * (self.max_name_length - len(name)), " ")
+        self.begin_work()
+        try:
+            try:
+                if not self.options.log_only:
+                    self.runner.run(self.script_file(change, "revert"))
+                try:
+                    self.registry.log_revert_change(change)
+                    out.info("ok")
+                except Exception as exc:
+                    out.vent(error_message(exc))
+                    self.rollback_work()
+                    self.begin_work()
+                    raise hurl("Revert failed", ident="revert") from exc
+            except Exception:
+                out.info("not ok")
+                raise
+        finally:
+            self.finish_work()
+
+    def planned_deployed_common_ancestor_id(self) -> str | None:
+        """The last deployed change whose deploy script still matches the plan."""
+        with self.translated():
+            deployed = self.registry.deployed_changes()
+            changes = self.plan.changes
+            for i, change in enumerate(deployed):
+                if i >= len(changes) or change.script_hash != self._script_hash(changes[i]):
+                    return deployed[i - 1].id if i else None
+            return deployed[-1].id if deployed else None
+
+    # ======================================================================
+    # verify
+    def verify(self, from_: str | None = None, to: str | None = None) -> None:
+        with self.translated():
+            self._verify(from_, to)
+
+    def _verify(self, from_: str | None, to: str | None) -> None:
+        self.check_registry()
+        out, plan = self.out, self.plan
+        changes = self.registry.deployed_changes()
+        out.info(f"Verifying {self.destination}")
+        if not changes:
+            out.info(
+                "No changes deployed"
+                if plan.count
+                else "Nothing to verify (no planned or deployed changes)"
+            )
+            return
+        if plan.count == 0:
+            raise hurl("There are deployed changes, but none planned!", ident="verify")
+        from_idx = 0 if from_ is None else self._trim_to("verify", from_, changes, pop=False)
+        if to is not None:
+            to_idx = self._trim_to("verify", to, changes, pop=True)
+        else:
+            latest = self.registry.latest_change_id()
+            found = plan.index_of(latest) if latest else None
+            to_idx = found if found is not None else plan.count - 1
+        errors = self._verify_changes(from_idx, to_idx, to is None, changes)
+        if errors:
+            count = max(1 + to_idx - from_idx, len(changes))
+            title = "Verify Summary Report"
+            out.emit("\n", title)
+            out.emit("-" * len(title))
+            out.emit(f"Changes: {count}")
+            out.emit(f"Errors:  {errors}")
+            raise hurl("Verify failed", ident="verify")
+        out.emit("Verify successful")
+
+    def _trim_to(self, ident: str, key: str, changes: list[DeployedChange], *, pop: bool) -> int:
+        cid = self.change_id_for_key(key)
+        if not cid:
+            if self.plan.contains(key):
+                raise hurl(f'Change "{key}" has not been deployed', ident=ident)
+            raise hurl(f'Cannot find "{key}" in the database or the plan', ident=ident)
+        idx = self.plan.index_of(cid)
+        if idx is None:
+            raise hurl(f'Change "{key}" is deployed, but not planned', ident=ident)
+        if pop:
+            while changes and changes[-1].id != cid:
+                changes.pop()
+        else:
+            while changes and changes[0].id != cid:
+                changes.pop(0)
+        return idx
+
+    def _verify_changes(
+        self, from_idx: int, to_idx: int, pending: bool, changes: list[DeployedChange]
+    ) -> int:
+        out, plan = self.out, self.plan
+        planned_range = plan.changes[from_idx : to_idx + 1]
+        names = [c.format_name_with_tags() for c in changes]
+        names.extend(c.format_name_with_tags() for c in planned_range)
+        width = max(len(n) for n in names)
+        seen: set[int] = set()
+        errcount = 0
+        for i, change in enumerate(changes):
+            errs = 0
+            name = change.format_name_with_tags()
+            out.emit_literal(f"  * {name} ..", "." * (width - len(name)), " ")
+            plan_index = plan.index_of(change.id)
+            reworked = False
+            if plan_index is not None:
+                seen.add(plan_index)
+                if plan_index != from_idx + i:
+                    out.comment("Out of order")
+                    errs += 1
+                reworked = plan.changes[plan_index].is_reworked
+            else:
+                out.comment("Not present in the plan")
+                errs += 1
+            if not reworked:
+                try:
+                    self.verify_change(change)
+                except Exception as exc:
+                    out.comment(error_message(exc))
+                    errs += 1
+            out.emit("not ok" if errs else "ok")
+            errcount += errs
+        for idx in range(from_idx, to_idx + 1):
+            if idx in seen:
+                continue
+            name = plan.changes[idx].format_name_with_tags()
+            out.emit_literal(f"  * {name} ..", "." * (width - len(name)), " ", "not ok", " ")
+            out.comment("Not deployed")
+            errcount += 1
+        if pending and to_idx < plan.count - 1:
+            rest = plan.changes[to_idx + 1 :]
+            out.emit("Undeployed change:" if len(rest) == 1 else "Undeployed changes:")
+            for change_ in rest:
+                out.emit("  * ", change_.format_name_with_tags())
+        return errcount
+
+    def verify_change(self, change: Change | DeployedChange) -> None:
+        path = self.script_file(change, "verify")
+        if path.exists():
+            try:
+                self.runner.run(path, quiet=self.out.verbosity <= 1)
+            except Exception as exc:
+                raise hurl(f'Verify script "{path}" failed.', ident="verify") from exc
+            return
+        self.out.vent(f"Verify script {path} does not exist")
+
+
+def _uniq(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _num(value: float) -> str:
+    """A registry version as Perl prints a number (1.0 -> "1", 1.1 -> "1.1")."""
+    return f"{value:g}"
+
+
+def load_engine(
+    target: Target,
+    plan: Plan,
+    reporter: Reporter,
+    options: EngineOptions | None = None,
+) -> Engine:
+    """The engine for a target's URI (``Unable to load ...`` for unknown engines)."""
+    from sqlitch.engines.names import require_engine_class
+
+    key = require_engine_class(target.engine_key)
+    factories: dict[str, Callable[[], type[Engine]]] = {"sqlite": _sqlite}
+    factory = factories.get(key)
+    if factory is None:
+        raise hurl(f"Unable to load App::Sqitch::Engine::{key}")
+    return factory()(target, plan, reporter, options)
+
+
+def _sqlite() -> type[Engine]:
+    from sqlitch.engines.sqlite import SqliteEngine
+
+    return SqliteEngine

@@ -1,0 +1,848 @@
+"""The Sqitch registry (release 1.1), read and written over DB-API.
+
+One :class:`Registry` serves every engine: statements are written once with
+``?`` placeholders and ``{table}`` fields and handed to the engine's
+:class:`~sqlitch.engines.dialect.Dialect`. Rows are the ones Sqitch 1.3.1
+writes, value for value (timestamps, space- and comma-joined lists), so a
+database deployed by either tool can be continued by the other.
+
+Read API (used by deploy/revert/verify and by status/log/check)::
+
+    reg.version() -> float                      # 0.0 when there is no registry
+    reg.initialized() -> bool
+    reg.current_state(project=None) -> State | None
+    reg.current_changes(project=None) -> list[ChangeRow]   # newest first
+    reg.current_tags(project=None) -> list[TagRow]         # newest first
+    reg.search_events(event=, change=, project=, committer=, planner=,
+                      limit=, offset=, direction="DESC") -> list[Event]
+    reg.deployed_changes() -> list[DeployedChange]         # oldest first
+    reg.deployed_changes_since(change_id) -> list[DeployedChange]
+    reg.load_change(change_id) -> DeployedChange | None
+    reg.change_offset_from_id(change_id, offset) -> DeployedChange | None
+    reg.change_id_offset_from_id(change_id, offset) -> str | None
+    reg.change_id_for(change_id=, change=, tag=, project=, first=False) -> str | None
+    reg.latest_change_id(offset=0, project=None) / earliest_change_id(...)
+    reg.are_deployed_changes(ids) -> list[str]
+    reg.is_deployed_change(id) / is_deployed_tag(id) -> bool
+    reg.changes_requiring_change(change_id) -> list[Requiring]
+    reg.name_for_change_id(change_id) -> str | None
+    reg.registered_projects() -> list[str]
+
+Write API: ``register_release``, ``register_project``, ``log_deploy_change``,
+``log_fail_change``, ``log_revert_change``, ``log_new_tags``,
+``update_script_hashes``; ``begin``/``commit``/``rollback`` for transactions.
+
+The project defaults to the one the registry was opened for (the plan's).
+``change_id_for`` raises :class:`AmbiguousChange` when a bare change name
+matches several deployed changes; the engine turns that into Sqitch's report.
+"""
+
+# Statements interpolate only table names and fixed SQL keywords; values are bound.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlitch.engines.dialect import Dialect
+
+if TYPE_CHECKING:
+    from sqlitch.plan.model import Change, Tag
+
+__all__ = [
+    "AmbiguousChange",
+    "ChangeRow",
+    "DependencyRecord",
+    "DeployedChange",
+    "Event",
+    "EventSubject",
+    "Registry",
+    "Requiring",
+    "State",
+    "TagRow",
+]
+
+
+class Cursor(Protocol):
+    def execute(self, sql: str, params: Sequence[object] = ..., /) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def fetchone(self) -> Any: ...
+    @property
+    def description(self) -> Any: ...
+    def close(self) -> Any: ...
+
+
+class Connection(Protocol):
+    """The part of a DB-API connection the registry uses."""
+
+    def cursor(self) -> Any: ...
+    def close(self) -> Any: ...
+
+
+class AmbiguousChange(Exception):
+    """A change name matches several deployed changes (IDs oldest first)."""
+
+    def __init__(self, change: str, ids: list[str]) -> None:
+        super().__init__(change)
+        self.change = change
+        self.ids = ids
+
+
+@dataclass(frozen=True)
+class DeployedChange:
+    """A change as the registry records it (Sqitch's ``deployed_changes`` rows)."""
+
+    id: str
+    name: str
+    project: str
+    note: str
+    timestamp: datetime  # planned_at
+    planner_name: str
+    planner_email: str
+    tags: list[str]  # "@tag" names
+    script_hash: str | None
+
+    def format_name_with_tags(self) -> str:
+        return " ".join([self.name, *self.tags])
+
+
+@dataclass(frozen=True)
+class State:
+    """The latest deployed change of a project (``current_state``)."""
+
+    change_id: str
+    script_hash: str | None
+    change: str
+    project: str
+    note: str
+    committer_name: str
+    committer_email: str
+    committed_at: datetime
+    planner_name: str
+    planner_email: str
+    planned_at: datetime
+    tags: list[str]
+    has_script_hash: bool = True  # False for pre-1.0 registries without the column
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    change_id: str
+    script_hash: str | None
+    change: str
+    committer_name: str
+    committer_email: str
+    committed_at: datetime
+    planner_name: str
+    planner_email: str
+    planned_at: datetime
+
+
+@dataclass(frozen=True)
+class TagRow:
+    tag_id: str
+    tag: str
+    committer_name: str
+    committer_email: str
+    committed_at: datetime
+    planner_name: str
+    planner_email: str
+    planned_at: datetime
+
+
+@dataclass(frozen=True)
+class Event:
+    """One events row. ``requires``/``conflicts``/``tags`` are stored text:
+    comma-joined requires/conflicts; tags space-joined for deploy/fail events
+    and comma-joined for revert events, exactly as Sqitch writes them."""
+
+    event: str
+    project: str
+    change_id: str
+    change: str
+    note: str
+    requires: str
+    conflicts: str
+    tags: str
+    committer_name: str
+    committer_email: str
+    committed_at: datetime
+    planner_name: str
+    planner_email: str
+    planned_at: datetime
+
+
+@dataclass(frozen=True)
+class Requiring:
+    """A deployed change that requires another (``changes_requiring_change``)."""
+
+    change_id: str
+    project: str
+    change: str
+    asof_tag: str | None
+
+
+@dataclass(frozen=True)
+class DependencyRecord:
+    """A dependencies row to insert: type is "require" or "conflict"."""
+
+    type: str
+    dependency: str
+    dependency_id: str | None
+
+
+@dataclass(frozen=True)
+class EventSubject:
+    """What an events row says about a change."""
+
+    id: str
+    name: str
+    project: str
+    note: str
+    planned_at: datetime
+    planner_name: str
+    planner_email: str
+    tags: str = ""
+    requires: str = ""
+    conflicts: str = ""
+
+    @classmethod
+    def from_plan(cls, change: Change) -> EventSubject:
+        project = change.context.project
+        return cls(
+            id=change.id,
+            name=change.name,
+            project=project,
+            note=change.note,
+            planned_at=change.timestamp,
+            planner_name=change.planner_name,
+            planner_email=change.planner_email,
+            tags=" ".join(t.format_name for t in change.tags),
+            requires=",".join(d.as_string(project) for d in change.requires),
+            conflicts=",".join(d.as_string(project) for d in change.conflicts),
+        )
+
+    @classmethod
+    def from_deployed(cls, change: DeployedChange) -> EventSubject:
+        return cls(
+            id=change.id,
+            name=change.name,
+            project=change.project,
+            note=change.note,
+            planned_at=change.timestamp,
+            planner_name=change.planner_name,
+            planner_email=change.planner_email,
+            tags=" ".join(change.tags),
+        )
+
+
+def _precise_now() -> datetime:
+    """Now, with sub-second precision unless the clock has been fixed (tests)."""
+    from sqlitch import clock
+
+    fixed = clock.now()
+    real = datetime.now(UTC)
+    return real if real.replace(microsecond=0) == fixed else fixed
+
+
+_CHANGE_COLUMNS = """
+    SELECT c.change_id AS id, c.change AS name, c.project, c.note,
+           c.planned_at AS "timestamp", c.planner_name, c.planner_email,
+           {agg} AS tags, c.script_hash
+      FROM {changes} c
+      LEFT JOIN {tags} t ON c.change_id = t.change_id"""
+_CHANGE_GROUP = """
+     GROUP BY c.change_id, c.change, c.project, c.note, c.planned_at,
+           c.planner_name, c.planner_email, c.committed_at, c.script_hash"""
+
+
+@dataclass
+class Registry:
+    """Registry reads and writes for one project over one DB-API connection."""
+
+    connection: Connection
+    dialect: Dialect
+    project: str
+    user_name: str
+    user_email: str
+    #: Source of "now"; committed_at values are kept strictly increasing.
+    now: Callable[[], datetime] = _precise_now
+    _last_ts: datetime | None = field(default=None, repr=False)
+
+    # -- plumbing ------------------------------------------------------------
+    def _sql(self, text: str) -> str:
+        return self.dialect.sql(text.replace("{agg}", self.dialect.listagg("t.tag")))
+
+    def execute(self, text: str, params: Sequence[object] = ()) -> Any:
+        """Run a registry statement (``?`` placeholders, ``{table}`` fields)."""
+        cursor = self.connection.cursor()
+        cursor.execute(self._sql(text), tuple(params))
+        return cursor
+
+    def rows(self, text: str, params: Sequence[object] = ()) -> list[dict[str, Any]]:
+        cursor = self.execute(text, params)
+        names = [d[0] for d in cursor.description]
+        found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        cursor.close()
+        return found
+
+    def column(self, text: str, params: Sequence[object] = ()) -> list[Any]:
+        cursor = self.execute(text, params)
+        values = [row[0] for row in cursor.fetchall()]
+        cursor.close()
+        return values
+
+    def value(self, text: str, params: Sequence[object] = ()) -> Any:
+        values = self.column(text, params)
+        return values[0] if values else None
+
+    def begin(self) -> None:
+        self.connection.cursor().execute(self.dialect.begin_sql)
+
+    def commit(self) -> None:
+        self.connection.cursor().execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.connection.cursor().execute("ROLLBACK")
+
+    def timestamp(self) -> object:
+        """A committed_at value later than every one this registry holds."""
+        moment = self.now()
+        if self._last_ts is None:
+            self._last_ts = self._latest_recorded()
+        step = timedelta(milliseconds=1)
+        if self._last_ts is not None and moment < self._last_ts + step:
+            moment = self._last_ts + step
+        self._last_ts = moment
+        return self.dialect.committed_value(moment)
+
+    def _latest_recorded(self) -> datetime | None:
+        try:
+            latest = self.value("SELECT MAX(committed_at) FROM {events}")
+        except Exception as exc:
+            if self.dialect.is_missing_table(exc):
+                return None
+            raise
+        return None if latest is None else self.dialect.parse_timestamp(latest)
+
+    def _ts(self, value: object) -> datetime:
+        return self.dialect.parse_timestamp(value)
+
+    def _deployed(self, row: dict[str, Any]) -> DeployedChange:
+        return DeployedChange(
+            id=row["id"],
+            name=row["name"],
+            project=row["project"],
+            note=row["note"],
+            timestamp=self._ts(row["timestamp"]),
+            planner_name=row["planner_name"],
+            planner_email=row["planner_email"],
+            tags=self.dialect.split_tags(row["tags"]),
+            script_hash=row["script_hash"],
+        )
+
+    # -- registry itself -----------------------------------------------------
+    def version(self) -> float:
+        """The registry release; 0.0 when there are no registry tables."""
+        try:
+            found = self.value(self.dialect.version_query)
+        except Exception as exc:
+            if self.dialect.is_missing_table(exc):
+                return 0.0
+            raise
+        return float(found) if found is not None else 0.0
+
+    def initialized(self) -> bool:
+        """Whether the registry tables exist (engines override the probe)."""
+        try:
+            self.value("SELECT 1 FROM {changes} WHERE 1 = 0")
+        except Exception as exc:
+            if self.dialect.is_missing_table(exc):
+                return False
+            raise
+        return True
+
+    def register_release(self, version: float) -> None:
+        self.begin()
+        self.execute(
+            "INSERT INTO {releases} (version, installed_at, installer_name, installer_email)"
+            " VALUES (?, ?, ?, ?)",
+            (version, self.timestamp(), self.user_name, self.user_email),
+        )
+        self.commit()
+
+    def registered_projects(self) -> list[str]:
+        return [str(p) for p in self.column("SELECT project FROM {projects} ORDER BY project")]
+
+    def project_uri(self, project: str) -> tuple[bool, str | None]:
+        """Whether ``project`` is registered, and its URI."""
+        found = self.rows("SELECT uri FROM {projects} WHERE project = ?", (project,))
+        return (True, found[0]["uri"]) if found else (False, None)
+
+    def project_for_uri(self, uri: str) -> str | None:
+        found = self.value("SELECT project FROM {projects} WHERE uri = ?", (uri,))
+        return None if found is None else str(found)
+
+    def insert_project(self, project: str, uri: str | None) -> None:
+        self.execute(
+            "INSERT INTO {projects} (project, uri, creator_name, creator_email, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (project, uri, self.user_name, self.user_email, self.timestamp()),
+        )
+
+    # -- state -----------------------------------------------------------------
+    def current_state(self, project: str | None = None) -> State | None:
+        """The latest deployed change, or None (also when there is no registry)."""
+        try:
+            return self._select_state(project, with_hash=True)
+        except Exception as exc:
+            if self.dialect.is_missing_table(exc):
+                return None
+            if self.dialect.is_missing_column(exc):
+                return self._select_state(project, with_hash=False)
+            raise
+
+    def _select_state(self, project: str | None, *, with_hash: bool) -> State | None:
+        hash_col = "c.script_hash, " if with_hash else ""
+        found = self.rows(
+            f"""
+            SELECT c.change_id, {hash_col}c.change, c.project, c.note,
+                   c.committer_name, c.committer_email, c.committed_at,
+                   c.planner_name, c.planner_email, c.planned_at, {{agg}} AS tags
+              FROM {{changes}} c
+              LEFT JOIN {{tags}} t ON c.change_id = t.change_id
+             WHERE c.project = ?
+             GROUP BY c.change_id, {hash_col}c.change, c.project, c.note,
+                   c.committer_name, c.committer_email, c.committed_at,
+                   c.planner_name, c.planner_email, c.planned_at
+             ORDER BY c.committed_at DESC
+             LIMIT 1""",
+            (project or self.project,),
+        )
+        if not found:
+            return None
+        row = found[0]
+        return State(
+            change_id=row["change_id"],
+            script_hash=row.get("script_hash"),
+            change=row["change"],
+            project=row["project"],
+            note=row["note"],
+            committer_name=row["committer_name"],
+            committer_email=row["committer_email"],
+            committed_at=self._ts(row["committed_at"]),
+            planner_name=row["planner_name"],
+            planner_email=row["planner_email"],
+            planned_at=self._ts(row["planned_at"]),
+            tags=self.dialect.split_tags(row["tags"]),
+            has_script_hash=with_hash,
+        )
+
+    def current_changes(self, project: str | None = None) -> list[ChangeRow]:
+        rows = self.rows(
+            """
+            SELECT change_id, script_hash, change, committer_name, committer_email,
+                   committed_at, planner_name, planner_email, planned_at
+              FROM {changes}
+             WHERE project = ?
+             ORDER BY committed_at DESC""",
+            (project or self.project,),
+        )
+        for row in rows:
+            row["committed_at"] = self._ts(row["committed_at"])
+            row["planned_at"] = self._ts(row["planned_at"])
+        return [ChangeRow(**row) for row in rows]
+
+    def current_tags(self, project: str | None = None) -> list[TagRow]:
+        rows = self.rows(
+            """
+            SELECT tag_id, tag, committer_name, committer_email, committed_at,
+                   planner_name, planner_email, planned_at
+              FROM {tags}
+             WHERE project = ?
+             ORDER BY committed_at DESC""",
+            (project or self.project,),
+        )
+        for row in rows:
+            row["committed_at"] = self._ts(row["committed_at"])
+            row["planned_at"] = self._ts(row["planned_at"])
+        return [TagRow(**row) for row in rows]
+
+    def search_events(
+        self,
+        *,
+        event: Iterable[str] | None = None,
+        change: str | None = None,
+        project: str | None = None,
+        committer: str | None = None,
+        planner: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        direction: str = "DESC",
+    ) -> list[Event]:
+        """Events, newest first by default; name filters are regular expressions.
+
+        Unlike the other reads this does not default to the registry's project.
+        """
+        wheres: list[str] = []
+        params: list[object] = []
+        for column, regex in (
+            ("e.committer_name", committer),
+            ("e.planner_name", planner),
+            ("e.change", change),
+            ("e.project", project),
+        ):
+            if regex is not None:
+                wheres.append(f"{column} {self.dialect.regex_op} ?")
+                params.append(regex)
+        events = list(event or [])
+        if events:
+            wheres.append(f"e.event IN ({', '.join('?' for _ in events)})")
+            params.extend(events)
+        order = "ASC" if direction.upper().startswith("ASC") else "DESC"
+        tail = ""
+        if limit:
+            tail += " LIMIT ?"
+            params.append(limit)
+        if offset:
+            if not limit:
+                tail += " LIMIT -1"
+            tail += " OFFSET ?"
+            params.append(offset)
+        where = f" WHERE {' AND '.join(wheres)}" if wheres else ""
+        rows = self.rows(
+            "SELECT e.event, e.project, e.change_id, e.change, e.note, e.requires,"
+            " e.conflicts, e.tags, e.committer_name, e.committer_email, e.committed_at,"
+            " e.planner_name, e.planner_email, e.planned_at"
+            f" FROM {{events}} e{where} ORDER BY e.committed_at {order}{tail}",
+            params,
+        )
+        for row in rows:
+            row["committed_at"] = self._ts(row["committed_at"])
+            row["planned_at"] = self._ts(row["planned_at"])
+        return [Event(**row) for row in rows]
+
+    # -- deployed changes ------------------------------------------------------
+    def deployed_changes(self) -> list[DeployedChange]:
+        rows = self.rows(
+            _CHANGE_COLUMNS
+            + " WHERE c.project = ?"
+            + _CHANGE_GROUP
+            + " ORDER BY c.committed_at ASC",
+            (self.project,),
+        )
+        return [self._deployed(r) for r in rows]
+
+    def deployed_changes_since(self, change_id: str) -> list[DeployedChange]:
+        rows = self.rows(
+            _CHANGE_COLUMNS + " WHERE c.project = ? AND c.committed_at >"
+            " (SELECT committed_at FROM {changes} WHERE change_id = ?)"
+            + _CHANGE_GROUP
+            + " ORDER BY c.committed_at ASC",
+            (self.project, change_id),
+        )
+        return [self._deployed(r) for r in rows]
+
+    def load_change(self, change_id: str) -> DeployedChange | None:
+        rows = self.rows(
+            _CHANGE_COLUMNS + " WHERE c.change_id = ?" + _CHANGE_GROUP,
+            (change_id,),
+        )
+        return self._deployed(rows[0]) if rows else None
+
+    @staticmethod
+    def _offset_parts(offset: int) -> tuple[str, str, int]:
+        return ("ASC", ">", offset - 1) if offset > 0 else ("DESC", "<", -offset - 1)
+
+    def change_offset_from_id(self, change_id: str, offset: int) -> DeployedChange | None:
+        if not offset:
+            return self.load_change(change_id)
+        order, op, skip = self._offset_parts(offset)
+        rows = self.rows(
+            _CHANGE_COLUMNS + f" WHERE c.project = ? AND c.committed_at {op}"
+            " (SELECT committed_at FROM {changes} WHERE change_id = ?)"
+            + _CHANGE_GROUP
+            + f" ORDER BY c.committed_at {order} LIMIT 1 OFFSET {skip}",
+            (self.project, change_id),
+        )
+        return self._deployed(rows[0]) if rows else None
+
+    def change_id_offset_from_id(self, change_id: str, offset: int) -> str | None:
+        if not offset:
+            return change_id
+        order, op, skip = self._offset_parts(offset)
+        found = self.value(
+            f"SELECT change_id FROM {{changes}} WHERE project = ? AND committed_at {op}"
+            " (SELECT committed_at FROM {changes} WHERE change_id = ?)"
+            f" ORDER BY committed_at {order} LIMIT 1 OFFSET {skip}",
+            (self.project, change_id),
+        )
+        return None if found is None else str(found)
+
+    def _cid(self, order: str, offset: int, project: str | None) -> str | None:
+        try:
+            found = self.value(
+                f"SELECT change_id FROM {{changes}} WHERE project = ?"
+                f" ORDER BY committed_at {order} LIMIT 1 OFFSET ?",
+                (project or self.project, offset or 0),
+            )
+        except Exception as exc:
+            if self.dialect.is_missing_table(exc):
+                return None
+            raise
+        return None if found is None else str(found)
+
+    def latest_change_id(self, offset: int = 0, project: str | None = None) -> str | None:
+        return self._cid("DESC", offset, project)
+
+    def earliest_change_id(self, offset: int = 0, project: str | None = None) -> str | None:
+        return self._cid("ASC", offset, project)
+
+    def change_id_for(
+        self,
+        *,
+        change_id: str | None = None,
+        change: str | None = None,
+        tag: str | None = None,
+        project: str | None = None,
+        first: bool = False,
+    ) -> str | None:
+        """Resolve a reference to a deployed change ID (Sqitch's lookup rules)."""
+        if change_id:
+            found = self.value("SELECT change_id FROM {changes} WHERE change_id = ?", (change_id,))
+            return None if found is None else str(found)
+        proj = project or self.project
+        if change:
+            if tag:
+                if tag == "ROOT":
+                    return None
+                if tag == "HEAD":
+                    found = self.value(
+                        "SELECT change_id FROM {changes} WHERE project = ? AND change = ?"
+                        " ORDER BY committed_at DESC LIMIT 1",
+                        (proj, change),
+                    )
+                    return None if found is None else str(found)
+                found = self.value(
+                    """
+                    SELECT c.change_id
+                      FROM {changes} c
+                      JOIN {tags} t
+                        ON c.committed_at <= t.committed_at AND c.project = t.project
+                     WHERE c.project = ? AND c.change = ? AND t.tag = ?
+                     ORDER BY c.committed_at DESC LIMIT 1""",
+                    (proj, change, "@" + tag),
+                )
+                return None if found is None else str(found)
+            ids = [
+                str(i)
+                for i in self.column(
+                    "SELECT change_id FROM {changes} WHERE project = ? AND change = ?"
+                    " ORDER BY committed_at ASC",
+                    (proj, change),
+                )
+            ]
+            if first or len(ids) <= 1:
+                return ids[0] if ids else None
+            raise AmbiguousChange(change, ids)
+        if tag:
+            if tag == "HEAD":
+                return self._cid("DESC", 0, proj)
+            if tag == "ROOT":
+                return self._cid("ASC", 0, proj)
+            found = self.value(
+                "SELECT change_id FROM {tags} WHERE project = ? AND tag = ?", (proj, "@" + tag)
+            )
+            return None if found is None else str(found)
+        return None
+
+    def are_deployed_changes(self, ids: Sequence[str]) -> list[str]:
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        return [
+            str(i)
+            for i in self.column(
+                f"SELECT change_id FROM {{changes}} WHERE change_id IN ({marks})", ids
+            )
+        ]
+
+    def is_deployed_change(self, change_id: str) -> bool:
+        return bool(self.column("SELECT 1 FROM {changes} WHERE change_id = ?", (change_id,)))
+
+    def is_deployed_tag(self, tag_id: str) -> bool:
+        return bool(self.column("SELECT 1 FROM {tags} WHERE tag_id = ?", (tag_id,)))
+
+    def changes_requiring_change(self, change_id: str) -> list[Requiring]:
+        rows = self.rows(
+            """
+            SELECT c.change_id, c.project, c.change, (
+                   SELECT tag
+                     FROM {changes} c2
+                     JOIN {tags} ON c2.change_id = {tags}.change_id
+                    WHERE c2.project = c.project AND c2.committed_at >= c.committed_at
+                    ORDER BY c2.committed_at
+                    LIMIT 1
+                   ) AS asof_tag
+              FROM {dependencies} d
+              JOIN {changes} c ON c.change_id = d.change_id
+             WHERE d.dependency_id = ?""",
+            (change_id,),
+        )
+        return [Requiring(**row) for row in rows]
+
+    def name_for_change_id(self, change_id: str) -> str | None:
+        found = self.value(
+            """
+            SELECT c.change || COALESCE((
+                   SELECT tag
+                     FROM {changes} c2
+                     JOIN {tags} ON c2.change_id = {tags}.change_id
+                    WHERE c2.committed_at >= c.committed_at AND c2.project = c.project
+                    LIMIT 1
+                   ), '@HEAD')
+              FROM {changes} c
+             WHERE change_id = ?""",
+            (change_id,),
+        )
+        return None if found is None else str(found)
+
+    # -- logging -----------------------------------------------------------------
+    def log_deploy_change(
+        self,
+        change: Change,
+        script_hash: str | None,
+        dependencies: Sequence[DependencyRecord],
+    ) -> None:
+        """Record a deployed change, its dependencies, its tags and the event."""
+        project = change.context.project
+        dialect = self.dialect
+        self.execute(
+            "INSERT INTO {changes} (change_id, script_hash, change, project, note,"
+            " committer_name, committer_email, planned_at, planner_name, planner_email,"
+            " committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                change.id,
+                script_hash,
+                change.name,
+                project,
+                change.note,
+                self.user_name,
+                self.user_email,
+                dialect.planned_value(change.timestamp),
+                change.planner_name,
+                change.planner_email,
+                self.timestamp(),
+            ),
+        )
+        if dependencies:
+            values = ", ".join("(?, ?, ?, ?)" for _ in dependencies)
+            params: list[object] = []
+            for dep in dependencies:
+                params.extend((change.id, dep.type, dep.dependency, dep.dependency_id))
+            self.execute(
+                "INSERT INTO {dependencies} (change_id, type, dependency, dependency_id)"
+                f" VALUES {values}",
+                params,
+            )
+        if change.tags:
+            self._insert_tags(change, change.tags, only_new=False)
+        self.log_event("deploy", EventSubject.from_plan(change))
+
+    def _insert_tags(self, change: Change, tags: Sequence[Tag], *, only_new: bool) -> None:
+        project = change.context.project
+        stamp = self.timestamp()
+        for tag in tags:
+            if only_new and self.is_deployed_tag(tag.id):
+                continue
+            self.execute(
+                "INSERT INTO {tags} (tag_id, tag, project, change_id, note, committer_name,"
+                " committer_email, planned_at, planner_name, planner_email, committed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    tag.id,
+                    tag.format_name,
+                    project,
+                    change.id,
+                    tag.note,
+                    self.user_name,
+                    self.user_email,
+                    self.dialect.planned_value(tag.timestamp),
+                    tag.planner_name,
+                    tag.planner_email,
+                    stamp,
+                ),
+            )
+
+    def log_new_tags(self, change: Change) -> None:
+        """Record the plan's tags on a deployed change that the registry lacks."""
+        if change.tags:
+            self._insert_tags(change, change.tags, only_new=True)
+
+    def log_fail_change(self, change: Change) -> None:
+        self.log_event("fail", EventSubject.from_plan(change))
+
+    def log_revert_change(self, change: DeployedChange) -> None:
+        """Delete a change's rows (tags, dependencies, change) and record the event."""
+        cid = change.id
+        tags = ",".join(
+            str(t) for t in self.column("SELECT tag FROM {tags} WHERE change_id = ?", (cid,))
+        )
+        self.execute("DELETE FROM {tags} WHERE change_id = ?", (cid,))
+        query = "SELECT dependency FROM {dependencies} WHERE change_id = ? AND type = ?"
+        requires = ",".join(str(d) for d in self.column(query, (cid, "require")))
+        conflicts = ",".join(str(d) for d in self.column(query, (cid, "conflict")))
+        self.execute("DELETE FROM {dependencies} WHERE change_id = ?", (cid,))
+        self.execute("DELETE FROM {changes} WHERE change_id = ?", (cid,))
+        subject = EventSubject.from_deployed(change)
+        self.log_event(
+            "revert",
+            EventSubject(
+                **{
+                    **subject.__dict__,
+                    "tags": tags or subject.tags,
+                    "requires": requires,
+                    "conflicts": conflicts,
+                }
+            ),
+        )
+
+    def log_event(self, event: str, subject: EventSubject) -> None:
+        self.execute(
+            "INSERT INTO {events} (event, change_id, change, project, note, tags, requires,"
+            " conflicts, committer_name, committer_email, planned_at, planner_name,"
+            " planner_email, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                event,
+                subject.id,
+                subject.name,
+                subject.project,
+                subject.note,
+                subject.tags,
+                subject.requires,
+                subject.conflicts,
+                self.user_name,
+                self.user_email,
+                self.dialect.planned_value(subject.planned_at),
+                subject.planner_name,
+                subject.planner_email,
+                self.timestamp(),
+            ),
+        )
+
+    def update_script_hashes(self, hashes: Iterable[tuple[str, str | None]]) -> None:
+        """Replace placeholder hashes (equal to the change ID) left by the 1.0 upgrade."""
+        self.begin()
+        for change_id, script_hash in hashes:
+            self.execute(
+                "UPDATE {changes} SET script_hash = ? WHERE change_id = ? AND script_hash = ?",
+                (script_hash, change_id, change_id),
+            )
+        self.execute(
+            "UPDATE {changes} SET script_hash = NULL WHERE project = ? AND script_hash = change_id",
+            (self.project,),
+        )
+        self.commit()

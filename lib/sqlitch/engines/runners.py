@@ -1,0 +1,102 @@
+"""Script runners: how an engine executes deploy, revert and verify scripts.
+
+Two kinds sit behind one interface, :class:`ScriptRunner`:
+
+- :class:`ClientRunner` runs the database's command-line client exactly as
+  Sqitch does (the engine supplies the argument list), passing its output
+  through and failing with Sqitch's ``"<client>" unexpectedly returned exit
+  value N`` message;
+- an in-process driver runner (engine-specific, e.g.
+  :class:`sqlitch.engines.sqlite.SqliteDriverRunner`) executes the script
+  through the DB-API driver.
+
+Engines choose between them with the ``runner`` setting
+(``target.<name>.runner``, ``engine.<engine>.runner``, ``core.runner``) or the
+``--runner`` option: ``client`` or ``driver``; by default the client when its
+program can be found, else the driver.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol, TextIO
+
+from sqlitch.errors import SqlitchError, hurl
+
+RUNNER_NAMES = ("client", "driver")
+
+
+class ScriptRunner(Protocol):
+    """Runs one script file against the target database."""
+
+    name: str
+
+    def run(self, path: Path, *, quiet: bool = False) -> None:
+        """Run ``path``; ``quiet`` discards what the script prints (verify)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class ClientError(SqlitchError):
+    """The client failed. Like Sqitch's plain-string error, the message ends
+    with a newline, so printing it leaves a blank line after it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message + "\n", ident="client")
+
+
+class ClientRunner:
+    """Runs scripts through the engine's command-line client."""
+
+    name = "client"
+
+    def __init__(self, client: str, argv_for: Callable[[Path], Sequence[str]]) -> None:
+        self.client = client
+        self.argv_for = argv_for
+
+    def run(self, path: Path, *, quiet: bool = False) -> None:
+        argv = list(self.argv_for(path))
+        try:
+            done = subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL, check=False)
+        except OSError as exc:
+            raise ClientError(f'"{self.client}" failed to start: "{exc.strerror}"') from None
+        # Pass the client's output on through our (possibly redirected) streams.
+        if done.stdout and not quiet:
+            _write(sys.stdout, done.stdout)
+        if done.stderr:
+            sys.stdout.flush()
+            _write(sys.stderr, done.stderr)
+        if done.returncode != 0:
+            if done.returncode < 0:
+                raise ClientError(f'"{self.client}" unexpectedly died on signal {-done.returncode}')
+            raise ClientError(f'"{self.client}" unexpectedly returned exit value {done.returncode}')
+
+    def close(self) -> None:
+        return None
+
+
+def _write(stream: TextIO, data: bytes) -> None:
+    stream.flush()
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:
+        stream.write(data.decode("utf-8", "replace"))
+    stream.flush()
+
+
+def choose_runner(requested: str | None, client: str) -> str:
+    """``client`` or ``driver``: as requested, else the client when installed."""
+    if requested:
+        if requested not in RUNNER_NAMES:
+            raise hurl(
+                f'Unknown script runner "{requested}"; use "client" or "driver"', ident="engine"
+            )
+        return requested
+    return "client" if shutil.which(client) else "driver"

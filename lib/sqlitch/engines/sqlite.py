@@ -1,0 +1,265 @@
+"""The SQLite engine: hooks for :class:`sqlitch.engines.base.Engine`.
+
+Like Sqitch, the registry lives in its own database file beside the target:
+``db:sqlite:sub/flipr.db`` keeps it in ``sub/sqitch.db`` (the registry name
+replaces the file's base name and keeps its extension; an absolute registry
+path is used as is). Scripts run through ``sqlite3`` invoked exactly as
+Sqitch invokes it (``-noheader -bail -batch -csv <db> ".read '<file>'"``) or,
+with the driver runner, through the stdlib ``sqlite3`` module.
+
+Locking (an SQLitch addition; Sqitch's SQLite engine has none): an exclusive
+``flock`` on the registry file, held for the whole command, so two deploys
+never interleave. ``flock`` locks are independent of the POSIX record locks
+SQLite itself takes, so this never interferes with database access.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, ClassVar
+
+from sqlitch.engines.base import Engine
+from sqlitch.engines.dialect import Dialect
+from sqlitch.engines.runners import ClientRunner, ScriptRunner, choose_runner
+from sqlitch.errors import SqlitchError, hurl
+
+
+class SqliteDialect(Dialect):
+    """SQLite registry SQL: millisecond text timestamps, group_concat lists."""
+
+    begin_sql: ClassVar[str] = "BEGIN IMMEDIATE"
+    version_query: ClassVar[str] = "SELECT CAST(ROUND(MAX(version), 1) AS TEXT) FROM {releases}"
+
+    def listagg(self, expr: str) -> str:
+        return f"group_concat({expr}, ' ')"
+
+    def committed_value(self, moment: datetime) -> object:
+        # strftime('%Y-%m-%d %H:%M:%f'), as Sqitch's SQLite engine records "now".
+        return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+
+    def planned_value(self, moment: datetime) -> object:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+    def is_missing_table(self, exc: BaseException) -> bool:
+        return isinstance(exc, sqlite3.Error) and str(exc).startswith("no such table:")
+
+    def is_missing_column(self, exc: BaseException) -> bool:
+        return isinstance(exc, sqlite3.Error) and str(exc).startswith("no such column:")
+
+
+def _swap_base(segment: str, registry: str) -> str:
+    """Replace a file name's base with the registry name, keeping its extension."""
+    if "." in registry or "." not in segment:
+        return registry
+    _base, ext = segment.split(".", 1)
+    return f"{registry}.{ext}"
+
+
+def _regexp(pattern: str, value: object) -> bool:
+    import re
+
+    return value is not None and re.search(pattern, str(value)) is not None
+
+
+class SqliteDriverRunner:
+    """Runs scripts in-process with the stdlib driver, in the target connection."""
+
+    name = "driver"
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self._conn: sqlite3.Connection | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            try:
+                self._conn = sqlite3.connect(self.database, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise hurl(str(exc), ident="sqlite") from None
+        return self._conn
+
+    def run(self, path: Path, *, quiet: bool = False) -> None:
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except OSError:
+            raise hurl(f'cannot open "{path}"', ident="sqlite") from None
+        check_driver_script(path, text)
+        try:
+            self._connection().executescript(text)
+        except sqlite3.Error as exc:
+            raise hurl(f"{path}: {exc}", ident="sqlite") from None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def check_driver_script(path: Path, text: str) -> None:
+    """Refuse sqlite3 client dot-commands, which only the client understands."""
+    pending = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        at_statement_start = not pending.strip() or sqlite3.complete_statement(pending)
+        if stripped.startswith(".") and at_statement_start:
+            command = stripped.split()[0]
+            raise hurl(
+                f"{path} line {number}: the driver runner cannot run the sqlite3 client command"
+                f' "{command}"; use the client runner (--runner client)',
+                ident="sqlite",
+            )
+        if stripped and not stripped.startswith("--"):
+            if at_statement_start:
+                pending = ""
+            pending += line + "\n"
+
+
+class SqliteEngine(Engine):
+    """SQLite: registry in a separate database file, scripts via sqlite3."""
+
+    key = "sqlite"
+    display_name = "SQLite"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dialect = SqliteDialect(self.target.registry)
+        self._lock_fd: int | None = None
+        self._sqlite: sqlite3.Connection | None = None
+
+    # -- names and files ---------------------------------------------------
+    @property
+    def database(self) -> str:
+        """The target database file (Sqitch's ``uri->dbname``)."""
+        dbname = self.target.uri.dbname
+        if not dbname:
+            raise hurl(f"Database name missing in URI {self.target.uri}", ident="sqlite")
+        return dbname
+
+    @property
+    def registry_file(self) -> str | None:
+        registry = self.target.registry
+        if registry.startswith("/"):
+            return registry
+        dbname = self.target.uri.dbname
+        if not dbname:
+            return None
+        path = PurePosixPath(dbname)
+        return str(path.with_name(_swap_base(path.name, registry)))
+
+    def registry_destination(self) -> str:
+        uri = self.target.uri
+        registry = self.target.registry
+        raw_path = uri.path
+        if registry.startswith("/"):
+            new_path = ("/" if uri.opaque.startswith("//") else "") + registry
+        elif raw_path:
+            head, _, last = raw_path.rpartition("/")
+            new_path = (head + "/" if "/" in raw_path else "") + _swap_base(last, registry)
+        else:
+            new_path = ""
+        text = uri.without_password()
+        if raw_path:
+            at = text.rfind(raw_path)
+            return text[:at] + new_path + text[at + len(raw_path) :]
+        return text + new_path
+
+    # -- hooks ----------------------------------------------------------------
+    def connect_registry(self) -> sqlite3.Connection:
+        path = self.registry_file
+        try:
+            conn = sqlite3.connect(path or "", isolation_level=None)
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise hurl(str(exc), ident="sqlite") from None
+        conn.create_function("REGEXP", 2, _regexp, deterministic=True)
+        self._sqlite = conn
+        return conn
+
+    def _registry_connection(self) -> sqlite3.Connection:
+        if self._sqlite is None:
+            self.registry.initialized()  # connects on first use
+        if self._sqlite is None:  # pragma: no cover - connect_registry sets it
+            raise hurl("registry connection unavailable", ident="sqlite")
+        return self._sqlite
+
+    def translate_error(self, exc: Exception) -> SqlitchError | None:
+        if isinstance(exc, sqlite3.Error):
+            return SqlitchError(str(exc), ident="sqlite")
+        return None
+
+    def registry_initialized(self) -> bool:
+        found = self.registry.value(
+            "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)",
+            ("changes",),
+        )
+        return bool(found)
+
+    def create_registry(self) -> None:
+        script = self.sql_file("registry.sql").read_text(encoding="utf-8")
+        self._registry_connection().executescript(script)
+
+    def run_upgrade(self, path: Path) -> None:
+        # The upgrade rebuilds tables: foreign-key actions must not fire meanwhile.
+        conn = self._registry_connection()
+        conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            conn.executescript(path.read_text(encoding="utf-8"))
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
+
+    def make_runner(self) -> ScriptRunner:
+        client = self.target.client
+        requested = self.options.runner or self.target.fetch("runner")
+        if choose_runner(requested, client) == "driver":
+            return SqliteDriverRunner(self.database)
+        database = self.database
+
+        def argv_for(path: Path) -> list[str]:
+            quoted = "'" + str(path).replace("'", "''") + "'"
+            return [client, "-noheader", "-bail", "-batch", "-csv", database, f".read {quoted}"]
+
+        return ClientRunner(client, argv_for)
+
+    # -- locking ----------------------------------------------------------------
+    def _flock(self) -> bool:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - no flock on this platform
+            return True
+        if self._lock_fd is None:
+            path = self.registry_file
+            if path is None:
+                return True
+            try:
+                self._lock_fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError:
+                raise hurl("unable to open database file", ident="sqlite") from None
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+
+    def try_lock(self) -> bool:
+        return self._flock()
+
+    def wait_lock(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        delay = 0.01
+        while True:
+            if self._flock():
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(delay, left))
+            delay = min(delay * 2, 1.0)
+
+    def release_lock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor drops the flock
+            self._lock_fd = None

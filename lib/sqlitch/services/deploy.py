@@ -1,0 +1,163 @@
+"""`deploy`: resolve the target, load its plan, and run the engine's deploy.
+
+Also home of :func:`open_engine`, the connecting step deploy, revert and
+verify share (Sqitch's ConnectingCommand/ContextCommand roles): positional
+arguments become targets and changes, command-line target settings
+override configured ones, and the engine is built for the first target.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from sqlitch.errors import SqlitchError, hurl
+
+if TYPE_CHECKING:
+    from sqlitch.app import App
+    from sqlitch.engines.base import Engine, EngineOptions
+    from sqlitch.target import Target
+
+
+@dataclass
+class ConnectOptions:
+    """Options every connecting command takes."""
+
+    target: str | None = None
+    plan_file: str | None = None
+    top_dir: str | None = None
+    registry: str | None = None
+    client: str | None = None
+    db_name: str | None = None
+    db_user: str | None = None
+    db_host: str | None = None
+    db_port: int | None = None
+    runner: str | None = None
+    variables: Mapping[str, str] = field(default_factory=dict)
+
+
+class ParsedTargets(Protocol):
+    """Positional arguments sorted into targets and changes (cli.args.ParsedArgs)."""
+
+    targets: list[Target]
+    changes: list[str]
+
+
+@dataclass
+class Connected:
+    engine: Engine
+    target: Target
+    changes: list[str]
+
+
+def _with_db_name(target: Target, name: str) -> Target:
+    from sqlitch.target import DbUri
+
+    uri = target.uri
+    if uri.opaque.startswith("//"):
+        authority = uri.opaque[2:].split("/", 1)[0]
+        text = f"db:{uri.engine}://{authority}/{name}"
+    else:
+        text = f"db:{uri.engine}:{name}"
+    return dataclasses.replace(target, uri=DbUri.parse(text))
+
+
+def collect_variables(
+    app: App, target: Target, sections: Sequence[str], given: Mapping[str, str]
+) -> dict[str, str]:
+    """core.variables, then each command section, then the target's, then --set."""
+    merged: dict[str, str] = {}
+    for section in ("core", *sections):
+        merged.update(app.config.get_section(f"{section}.variables"))
+    merged.update(target.variables)
+    merged.update(given)
+    return merged
+
+
+def open_engine(
+    app: App,
+    command: str,
+    parsed: ParsedTargets,
+    conn: ConnectOptions,
+    options: EngineOptions,
+    *,
+    variable_sections: Sequence[str],
+) -> Connected:
+    """Pick the target, apply command-line settings, load its plan, build the engine."""
+    from sqlitch.engines.base import load_engine
+    from sqlitch.plan import load_plan
+
+    if conn.top_dir:
+        app.warn(
+            f"  Option --top-dir is deprecated for {command} and other non-configuration"
+            " commands.\n  Use --chdir instead."
+        )
+    if not parsed.targets:
+        raise hurl("No engine specified; specify via target or core.engine", ident="engine")
+    target = parsed.targets[0]
+    if len(parsed.targets) > 1:
+        app.warn(f"Too many targets specified; connecting to {target.name}")
+    overrides = dict(target.overrides)
+    for key, value in (
+        ("plan_file", conn.plan_file),
+        ("top_dir", conn.top_dir),
+        ("registry", conn.registry),
+        ("client", conn.client),
+    ):
+        if value:
+            overrides[key] = value
+    target = dataclasses.replace(target, overrides=overrides)
+    if conn.db_name:
+        target = _with_db_name(target, conn.db_name)
+    options.runner = conn.runner or options.runner
+    options.variables = collect_variables(app, target, variable_sections, conn.variables)
+    plan = load_plan(Path(target.plan_file), file=str(target.plan_file))
+    engine = load_engine(target, plan, app, options)
+    return Connected(engine, target, list(parsed.changes))
+
+
+def report_ambiguity(app: App, exc: SqlitchError) -> None:
+    """Print a plan lookup's ambiguity report (it precedes the error message)."""
+    for line in getattr(exc, "vent_lines", []):
+        app.vent(line)
+
+
+def deploy(
+    app: App,
+    args: ParsedTargets,
+    conn: ConnectOptions,
+    *,
+    to_change: str | None,
+    mode: str | None,
+    verify: bool | None,
+    log_only: bool,
+    lock_timeout: int | None,
+) -> None:
+    from sqlitch.engines.base import DEFAULT_LOCK_TIMEOUT, EngineOptions
+
+    config = app.config
+    options = EngineOptions(
+        log_only=log_only,
+        with_verify=verify
+        if verify is not None
+        else bool(config.get("deploy.verify", as_="bool") or False),
+        lock_timeout=lock_timeout if lock_timeout is not None else DEFAULT_LOCK_TIMEOUT,
+    )
+    chosen_mode = mode or str(config.get("deploy.mode") or "") or "all"
+    connected = open_engine(app, "deploy", args, conn, options, variable_sections=("deploy",))
+    change = (
+        to_change
+        if to_change is not None
+        else (connected.changes.pop(0) if connected.changes else None)
+    )
+    if connected.changes:
+        app.warn(f'Too many changes specified; deploying to "{change}"')
+    with connected.engine as engine:
+        try:
+            engine.deploy(change, chosen_mode)
+        except SqlitchError as exc:
+            report_ambiguity(app, exc)
+            raise

@@ -1,0 +1,57 @@
+"""`revert`: undo deployed changes, all of them or back to a change."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlitch.errors import SqlitchError
+from sqlitch.services.deploy import (
+    ConnectOptions,
+    ParsedTargets,
+    open_engine,
+    report_ambiguity,
+)
+
+if TYPE_CHECKING:
+    from sqlitch.app import App
+
+
+def revert(
+    app: App,
+    args: ParsedTargets,
+    conn: ConnectOptions,
+    *,
+    to_change: str | None,
+    no_prompt: bool | None,
+    log_only: bool,
+    lock_timeout: int | None,
+    modified: bool,
+) -> None:
+    from sqlitch.engines.base import DEFAULT_LOCK_TIMEOUT, EngineOptions
+
+    config = app.config
+    configured_no_prompt = config.get("revert.no_prompt", as_="bool")
+    configured_accept = config.get("revert.prompt_accept", as_="bool")
+    options = EngineOptions(
+        log_only=log_only,
+        lock_timeout=lock_timeout if lock_timeout is not None else DEFAULT_LOCK_TIMEOUT,
+        no_prompt=bool(no_prompt) if no_prompt else bool(configured_no_prompt or False),
+        prompt_accept=True if configured_accept is None else bool(configured_accept),
+    )
+    connected = open_engine(
+        app, "revert", args, conn, options, variable_sections=("deploy", "revert")
+    )
+    with connected.engine as engine:
+        try:
+            if modified:
+                change = engine.planned_deployed_common_ancestor_id()
+            elif to_change is not None:
+                change = to_change
+            else:
+                change = connected.changes.pop(0) if connected.changes else None
+            if connected.changes:
+                app.warn(f'Too many changes specified; reverting to "{change}"')
+            engine.revert(change)
+        except SqlitchError as exc:
+            report_ambiguity(app, exc)
+            raise

@@ -1,0 +1,42 @@
+"""`verify`: run the verify scripts of deployed changes and summarise."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlitch.errors import SqlitchError
+from sqlitch.services.deploy import (
+    ConnectOptions,
+    ParsedTargets,
+    open_engine,
+    report_ambiguity,
+)
+
+if TYPE_CHECKING:
+    from sqlitch.app import App
+
+
+def verify(
+    app: App,
+    args: ParsedTargets,
+    conn: ConnectOptions,
+    *,
+    from_change: str | None,
+    to_change: str | None,
+) -> None:
+    from sqlitch.engines.base import EngineOptions
+
+    connected = open_engine(
+        app, "verify", args, conn, EngineOptions(), variable_sections=("deploy", "verify")
+    )
+    changes = connected.changes
+    start = from_change if from_change is not None else (changes.pop(0) if changes else None)
+    end = to_change if to_change is not None else (changes.pop(0) if changes else None)
+    if changes:
+        app.warn(f'Too many changes specified; verifying from "{start}" to "{end}"')
+    with connected.engine as engine:
+        try:
+            engine.verify(start, end)
+        except SqlitchError as exc:
+            report_ambiguity(app, exc)
+            raise
