@@ -29,14 +29,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Copy a project's files into a directory for packaging",
     ),
     "config": ("sqlitch.cli.commands.config", "Read and write project, user or system settings"),
+    "deploy": ("sqlitch.cli.commands.deploy", "Apply undeployed changes to a database"),
     "engine": ("sqlitch.cli.commands.engine", "Configure database engines"),
     "help": ("sqlitch.cli.commands.help", "Show help for sqlitch or one of its commands"),
     "init": ("sqlitch.cli.commands.init", "Start a new project: configuration and plan"),
+    "revert": ("sqlitch.cli.commands.revert", "Undo deployed changes"),
     "rework": ("sqlitch.cli.commands.rework", "Start a new version of a change after a tag"),
     "tag": ("sqlitch.cli.commands.tag", "Tag a change in the plan, or list the tags"),
     "plan": ("sqlitch.cli.commands.plan", "List the changes in a project's plan"),
     "show": ("sqlitch.cli.commands.show", "Print a change, tag or change script from the plan"),
     "target": ("sqlitch.cli.commands.target", "Configure named deployment targets"),
+    "verify": ("sqlitch.cli.commands.verify", "Check deployed changes with their verify scripts"),
+    "check": ("sqlitch.cli.commands.check", "Compare deployed script hashes with the plan"),
+    "log": ("sqlitch.cli.commands.log", "Show the event history of a database"),
+    "status": ("sqlitch.cli.commands.status", "Show what is deployed and what is not yet"),
 }
 
 # Core options that take a value, and the pre-0.9999 command options whose

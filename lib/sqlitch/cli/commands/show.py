@@ -1,0 +1,59 @@
+"""`sqlitch show <type> <name>`: print a change, a tag or a change script."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import click
+
+from sqlitch.app import App
+from sqlitch.cli.command import SqitchCommand, UsageFailure, command
+
+HELP = """\
+Print what the plan knows about one object. <type> is "change" or "tag" (the
+text their IDs are computed from), or "deploy", "revert" or "verify" to print
+that script of a change as it is on disk. With --exists nothing is printed and
+the exit status says whether the object was found.
+"""
+
+USAGE = ["show [options] <type> <object>"]
+
+
+@command("show", usage=USAGE, help=HELP)
+@click.argument("args", nargs=-1)
+@click.option("-t", "--target", metavar="<target>", help="Target whose plan to read.")
+@click.option("-e", "--exists/--no-exists", "exists", default=False, help="Only test existence.")
+@click.option("-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file to read.")
+@click.option("--top-dir", "top_dir", metavar="<dir>", hidden=True)
+def show_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
+    from sqlitch.services.show import run_show
+    from sqlitch.target import default_target, resolve_target
+
+    overrides = context_overrides(app, "show", opts)
+    if len(args) < 2 or not args[0] or not args[1]:
+        cmd: SqitchCommand = show_command
+        raise UsageFailure("", cmd.usage_text())
+    if opts["target"]:
+        target = resolve_target(app.config, app.env, name=opts["target"], overrides=overrides)
+    else:
+        target = dataclasses.replace(default_target(app.config, app.env), overrides=overrides)
+    found = run_show(app, target, args[0], args[1], exists_only=opts["exists"])
+    return 0 if found else 2
+
+
+def context_overrides(app: App, name: str, opts: dict[str, Any]) -> dict[str, str]:
+    """--plan-file and the deprecated --top-dir (Sqitch's ContextCommand role)."""
+    overrides: dict[str, str] = {}
+    if opts.get("top_dir"):
+        app.warn(
+            f"  Option --top-dir is deprecated for {name} and other non-configuration commands.\n"
+            "  Use --chdir instead."
+        )
+        overrides["top_dir"] = opts["top_dir"]
+    if opts.get("plan_file"):
+        overrides["plan_file"] = opts["plan_file"]
+    return overrides
+
+
+command = show_command

@@ -1,0 +1,393 @@
+"""Date formatting as Sqitch's App::Sqitch::DateTime does it.
+
+Named formats (raw, iso, rfc, full, long, medium, short), ``strftime:`` with
+DateTime's own strftime codes and ``cldr:`` with its CLDR pattern letters.
+Locale-dependent output is always English (en-US): Sqitch resolves the C and
+C.UTF-8 locales to en-US, and SQLitch carries no locale database.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from sqlitch.errors import SqlitchError
+
+__all__ = ["DATE_FORMATS", "format_date", "validate_date_format"]
+
+DATE_FORMATS = ("raw", "iso", "iso8601", "rfc", "rfc2822", "full", "long", "medium", "short")
+
+_NNBSP = "\u202f"  # CLDR 42+ puts a narrow no-break space before AM/PM
+_LOCALE_FORMATS = {
+    "full": f"EEEE, MMMM d, y, h:mm:ss{_NNBSP}a zzzz",
+    "long": f"MMMM d, y, h:mm:ss{_NNBSP}a z",
+    "medium": f"MMM d, y, h:mm:ss{_NNBSP}a",
+    "short": f"M/d/yy, h:mm{_NNBSP}a",
+    "default": f"MMM d, y, h:mm:ss{_NNBSP}a",
+}
+_DATE_DEFAULT = "MMM d, y"
+_TIME_DEFAULT = f"h:mm:ss{_NNBSP}a"
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_QUARTERS = ("1st quarter", "2nd quarter", "3rd quarter", "4th quarter")
+_FIRST_DAY_OF_WEEK = 7  # en-US weeks start on Sunday
+
+
+def _unknown(fmt: str) -> SqlitchError:
+    return SqlitchError(f'Unknown date format "{fmt}"', ident="datetime")
+
+
+def validate_date_format(fmt: str) -> None:
+    """Fail as Sqitch does for a --date-format it does not know."""
+    if fmt not in DATE_FORMATS and not fmt.startswith(("cldr:", "strftime:")):
+        raise _unknown(fmt)
+
+
+def _local(moment: datetime) -> datetime:
+    # The TZ variable may have changed since start-up (tests swap it).
+    if hasattr(time, "tzset"):
+        time.tzset()
+    return moment.astimezone()
+
+
+def format_date(moment: datetime, fmt: str | None = None) -> str:
+    """``moment`` (aware) in one of Sqitch's date formats; empty means raw."""
+    fmt = fmt or "raw"
+    if fmt == "raw":
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") + "Z"
+    local = _local(moment)
+    if fmt in ("iso", "iso8601"):
+        return local.strftime("%Y-%m-%d %H:%M:%S ") + _offset(local)
+    if fmt in ("rfc", "rfc2822"):
+        text = strftime(local, "%a, %d %b %Y %H:%M:%S %z")
+        return text[:-5] + "-0000" if text.endswith("+0000") else text
+    if fmt.startswith("cldr:"):
+        return format_cldr(local, fmt[5:])
+    if fmt.startswith("strftime:"):
+        return strftime(local, fmt[9:])
+    pattern = _LOCALE_FORMATS.get(fmt)
+    if pattern is None:
+        raise _unknown(fmt)
+    return format_cldr(local, pattern)
+
+
+# -- calendar values DateTime exposes -------------------------------------
+
+
+def _offset(moment: datetime, sep: str = "") -> str:
+    delta = moment.utcoffset()
+    seconds = int(delta.total_seconds()) if delta is not None else 0
+    sign = "-" if seconds < 0 else "+"
+    seconds = abs(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{sign}{hours:02d}{sep}{minutes:02d}"
+    return text + f"{sep}{secs:02d}" if secs else text
+
+
+def _tz_short(moment: datetime) -> str:
+    return moment.tzname() or "UTC"
+
+
+def _tz_long(moment: datetime) -> str:
+    name = os.environ.get("TZ", "").lstrip(":")
+    return name if "/" in name or name == "UTC" else _tz_short(moment)
+
+
+def _hour_12(moment: datetime) -> int:
+    return moment.hour % 12 or 12
+
+
+def _am_pm(moment: datetime) -> str:
+    return "AM" if moment.hour < 12 else "PM"
+
+
+def _quarter(moment: datetime) -> int:
+    return (moment.month - 1) // 3 + 1
+
+
+def _week_year(moment: datetime) -> int:
+    return moment.isocalendar()[0]
+
+
+def _week_number(moment: datetime) -> int:
+    return moment.isocalendar()[1]
+
+
+def _day_of_week(moment: datetime) -> int:
+    return moment.isoweekday()
+
+
+def _local_day_of_week(moment: datetime) -> int:
+    return (moment.isoweekday() - _FIRST_DAY_OF_WEEK) % 7 + 1
+
+
+def _day_of_year(moment: datetime) -> int:
+    return moment.timetuple().tm_yday
+
+
+def _week_of_month(moment: datetime) -> int:
+    thursday = moment.day + 4 - moment.isoweekday()
+    return (thursday + 6) // 7
+
+
+def _mjd(moment: datetime) -> int:
+    utc = moment.astimezone(UTC)
+    return (utc.date() - date(1858, 11, 17)).days
+
+
+def _nanosecs(moment: datetime, precision: int = 9) -> str:
+    nanos = moment.microsecond * 1000
+    exponent = 9 - precision
+    value = nanos * 10**-exponent if exponent < 0 else nanos // 10**exponent
+    return f"{int(value):0{precision}d}"
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+# -- DateTime's strftime ----------------------------------------------------
+
+_Code = Callable[[datetime], str]
+
+_STRFTIME: dict[str, _Code] = {
+    "a": lambda d: _DAYS[d.weekday()][:3],
+    "A": lambda d: _DAYS[d.weekday()],
+    "b": lambda d: _MONTHS[d.month - 1][:3],
+    "h": lambda d: _MONTHS[d.month - 1][:3],
+    "B": lambda d: _MONTHS[d.month - 1],
+    "c": lambda d: format_cldr(d, _LOCALE_FORMATS["default"]),
+    "C": lambda d: str(int(d.year / 100)),
+    "d": lambda d: f"{d.day:02d}",
+    "D": lambda d: strftime(d, "%m/%d/%y"),
+    "e": lambda d: f"{d.day:2d}",
+    "F": lambda d: strftime(d, "%Y-%m-%d"),
+    "g": lambda d: str(_week_year(d))[-2:],
+    "G": lambda d: str(_week_year(d)),
+    "H": lambda d: f"{d.hour:02d}",
+    "I": lambda d: f"{_hour_12(d):02d}",
+    "j": lambda d: f"{_day_of_year(d):03d}",
+    "k": lambda d: f"{d.hour:2d}",
+    "l": lambda d: f"{_hour_12(d):2d}",
+    "m": lambda d: f"{d.month:02d}",
+    "M": lambda d: f"{d.minute:02d}",
+    "n": lambda d: "\n",
+    "N": _nanosecs,
+    "p": _am_pm,
+    "P": lambda d: _am_pm(d).lower(),
+    "r": lambda d: strftime(d, "%I:%M:%S %p"),
+    "R": lambda d: strftime(d, "%H:%M"),
+    "s": lambda d: str(_epoch(d)),
+    "S": lambda d: f"{d.second:02d}",
+    "t": lambda d: "\t",
+    "T": lambda d: strftime(d, "%H:%M:%S"),
+    "u": lambda d: str(_day_of_week(d)),
+    "U": lambda d: f"{(_day_of_year(d) - (_day_of_week(d) + 7) % 7 + 6) // 7:02d}",
+    "V": lambda d: f"{_week_number(d):02d}",
+    "w": lambda d: str(_day_of_week(d) % 7),
+    "W": lambda d: f"{(_day_of_year(d) - (_day_of_week(d) + 6) % 7 + 6) // 7:02d}",
+    "x": lambda d: format_cldr(d, _DATE_DEFAULT),
+    "X": lambda d: format_cldr(d, _TIME_DEFAULT),
+    "y": lambda d: f"{int(str(d.year)[-2:]):02d}",
+    "Y": lambda d: str(d.year),
+    "z": _offset,
+    "Z": _tz_short,
+    "%": lambda d: "%",
+}
+
+# DateTime methods reachable through %{name}; others are left as written.
+_METHODS: dict[str, _Code] = {
+    "year": lambda d: str(d.year),
+    "month": lambda d: str(d.month),
+    "mon": lambda d: str(d.month),
+    "month_0": lambda d: str(d.month - 1),
+    "month_name": lambda d: _MONTHS[d.month - 1],
+    "month_abbr": lambda d: _MONTHS[d.month - 1][:3],
+    "day": lambda d: str(d.day),
+    "day_of_month": lambda d: str(d.day),
+    "mday": lambda d: str(d.day),
+    "day_of_week": lambda d: str(_day_of_week(d)),
+    "dow": lambda d: str(_day_of_week(d)),
+    "day_name": lambda d: _DAYS[d.weekday()],
+    "day_abbr": lambda d: _DAYS[d.weekday()][:3],
+    "day_of_year": lambda d: str(_day_of_year(d)),
+    "doy": lambda d: str(_day_of_year(d)),
+    "quarter": lambda d: str(_quarter(d)),
+    "hour": lambda d: str(d.hour),
+    "hour_1": lambda d: str(d.hour or 24),
+    "hour_12": lambda d: str(_hour_12(d)),
+    "hour_12_0": lambda d: str(d.hour % 12),
+    "minute": lambda d: str(d.minute),
+    "min": lambda d: str(d.minute),
+    "second": lambda d: str(d.second),
+    "sec": lambda d: str(d.second),
+    "nanosecond": lambda d: str(d.microsecond * 1000),
+    "millisecond": lambda d: str(d.microsecond // 1000),
+    "microsecond": lambda d: str(d.microsecond),
+    "epoch": lambda d: str(_epoch(d)),
+    "ymd": lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}",
+    "date": lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}",
+    "hms": lambda d: f"{d.hour:02d}:{d.minute:02d}:{d.second:02d}",
+    "time": lambda d: f"{d.hour:02d}:{d.minute:02d}:{d.second:02d}",
+    "iso8601": lambda d: d.strftime("%Y-%m-%dT%H:%M:%S"),
+    "datetime": lambda d: d.strftime("%Y-%m-%dT%H:%M:%S"),
+    "am_or_pm": _am_pm,
+    "week_number": lambda d: str(_week_number(d)),
+    "week_year": lambda d: str(_week_year(d)),
+    "week_of_month": lambda d: str(_week_of_month(d)),
+    "weekday_of_month": lambda d: str((d.day - 1) // 7 + 1),
+    "time_zone_short_name": _tz_short,
+    "time_zone_long_name": _tz_long,
+    "offset": lambda d: str(int((d.utcoffset() or UTC.utcoffset(None)).total_seconds())),
+    "mjd": lambda d: str(_mjd(d)),
+    "era_abbr": lambda d: "AD" if d.year > 0 else "BC",
+    "era_name": lambda d: "Anno Domini" if d.year > 0 else "Before Christ",
+    "quarter_name": lambda d: _QUARTERS[_quarter(d) - 1],
+    "quarter_abbr": lambda d: f"Q{_quarter(d)}",
+}
+
+_STRFTIME_RE = re.compile(r"%\{(\w+)\}|%([%a-zA-Z])|%(\d+)N", re.S)
+
+
+def strftime(moment: datetime, pattern: str) -> str:
+    """DateTime's strftime: its own code table, unknown codes kept as written."""
+
+    def replace(match: re.Match[str]) -> str:
+        method, code, digits = match.groups()
+        if method:
+            found = _METHODS.get(method)
+            return found(moment) if found else "%{" + method + "}"
+        if code:
+            handler = _STRFTIME.get(code)
+            return handler(moment) if handler else "%" + code
+        return _nanosecs(moment, int(digits))
+
+    return _STRFTIME_RE.sub(replace, pattern)
+
+
+# -- DateTime's CLDR patterns -------------------------------------------------
+
+
+def _pad(run: str, value: int) -> str:
+    return f"{value:0{len(run)}d}"
+
+
+def _two_digit_year(d: datetime) -> str:
+    text = str(abs(d.year))
+    short = int(text[-2:]) if len(text) > 2 else abs(d.year)
+    return _pad("yy", -short if d.year < 0 else short)
+
+
+_CldrCode = Callable[[datetime, re.Match[str]], str]
+
+# Order matters: a run of letters takes the first entry whose regex matches it.
+_CLDR: list[tuple[re.Pattern[str], _CldrCode]] = [
+    (re.compile(p), f)
+    for p, f in (
+        ("GGGGG", lambda d, m: "A" if d.year > 0 else "B"),
+        ("GGGG", lambda d, m: _METHODS["era_name"](d)),
+        ("G{1,3}", lambda d, m: _METHODS["era_abbr"](d)),
+        ("(y{3,5})", lambda d, m: _pad(m.group(1), d.year)),
+        ("yy", lambda d, m: _two_digit_year(d)),
+        ("y", lambda d, m: str(d.year)),
+        ("(u+)", lambda d, m: _pad(m.group(1), d.year)),
+        ("(Y+)", lambda d, m: _pad(m.group(1), _week_year(d))),
+        ("QQQQ", lambda d, m: _QUARTERS[_quarter(d) - 1]),
+        ("QQQ", lambda d, m: f"Q{_quarter(d)}"),
+        ("(QQ?)", lambda d, m: _pad(m.group(1), _quarter(d))),
+        ("qqqq", lambda d, m: _QUARTERS[_quarter(d) - 1]),
+        ("qqq", lambda d, m: f"Q{_quarter(d)}"),
+        ("(qq?)", lambda d, m: _pad(m.group(1), _quarter(d))),
+        ("MMMMM", lambda d, m: _MONTHS[d.month - 1][0]),
+        ("MMMM", lambda d, m: _MONTHS[d.month - 1]),
+        ("MMM", lambda d, m: _MONTHS[d.month - 1][:3]),
+        ("(MM?)", lambda d, m: _pad(m.group(1), d.month)),
+        ("LLLLL", lambda d, m: _MONTHS[d.month - 1][0]),
+        ("LLLL", lambda d, m: _MONTHS[d.month - 1]),
+        ("LLL", lambda d, m: _MONTHS[d.month - 1][:3]),
+        ("(LL?)", lambda d, m: _pad(m.group(1), d.month)),
+        ("(ww?)", lambda d, m: _pad(m.group(1), _week_number(d))),
+        ("W", lambda d, m: str(_week_of_month(d))),
+        ("(dd?)", lambda d, m: _pad(m.group(1), d.day)),
+        ("(D{1,3})", lambda d, m: _pad(m.group(1), _day_of_year(d))),
+        ("F", lambda d, m: str((d.day - 1) // 7 + 1)),
+        ("(g+)", lambda d, m: _pad(m.group(1), _mjd(d))),
+        ("EEEEE", lambda d, m: _DAYS[d.weekday()][0]),
+        ("EEEE", lambda d, m: _DAYS[d.weekday()]),
+        ("E{1,3}", lambda d, m: _DAYS[d.weekday()][:3]),
+        ("eeeee", lambda d, m: _DAYS[d.weekday()][0]),
+        ("eeee", lambda d, m: _DAYS[d.weekday()]),
+        ("eee", lambda d, m: _DAYS[d.weekday()][:3]),
+        ("(ee?)", lambda d, m: _pad(m.group(1), _local_day_of_week(d))),
+        ("ccccc", lambda d, m: _DAYS[d.weekday()][0]),
+        ("cccc", lambda d, m: _DAYS[d.weekday()]),
+        ("ccc", lambda d, m: _DAYS[d.weekday()][:3]),
+        ("(cc?)", lambda d, m: _pad(m.group(1), _day_of_week(d))),
+        ("a", lambda d, m: _am_pm(d)),
+        ("(hh?)", lambda d, m: _pad(m.group(1), _hour_12(d))),
+        ("(HH?)", lambda d, m: _pad(m.group(1), d.hour)),
+        ("(KK?)", lambda d, m: _pad(m.group(1), d.hour % 12)),
+        ("(kk?)", lambda d, m: _pad(m.group(1), d.hour or 24)),
+        ("(jj?)", lambda d, m: _pad(m.group(1), _hour_12(d))),  # en-US: 12-hour clock
+        ("(mm?)", lambda d, m: _pad(m.group(1), d.minute)),
+        ("(ss?)", lambda d, m: _pad(m.group(1), d.second)),
+        ("(S+)", lambda d, m: _nanosecs(d, len(m.group(1)))),
+        (
+            "A+",
+            lambda d, m: str(
+                (d.hour * 3600 + d.minute * 60 + d.second) * 1000 + d.microsecond // 1000
+            ),
+        ),
+        ("zzzz", lambda d, m: _tz_long(d)),
+        ("z{1,3}", lambda d, m: _tz_short(d)),
+        ("ZZZZZ", lambda d, m: _offset(d, ":")),
+        ("ZZZZ", lambda d, m: _tz_short(d) + _offset(d)),
+        ("Z{1,3}", lambda d, m: _offset(d)),
+        ("vvvv", lambda d, m: _tz_long(d)),
+        ("v{1,3}", lambda d, m: _tz_short(d)),
+        ("VVVV", lambda d, m: _tz_long(d)),
+        ("V{1,3}", lambda d, m: _tz_short(d)),
+    )
+]
+
+_CLDR_TOKEN = re.compile(r"'((?:[^']|'')*)'|(([a-zA-Z])\3*)|(.)", re.S)
+
+
+def _cldr_run(moment: datetime, run: str) -> str:
+    for regex, handler in _CLDR:
+        match = regex.search(run)
+        if match:
+            return handler(moment, match)
+    return run
+
+
+def format_cldr(moment: datetime, pattern: str) -> str:
+    """DateTime's format_cldr: quoted text, letter runs, everything else literal."""
+
+    def replace(match: re.Match[str]) -> str:
+        quoted, run, _letter, other = match.groups()
+        if quoted is not None:
+            return quoted
+        if run is not None:
+            return _cldr_run(moment, run)
+        return other or ""
+
+    return _CLDR_TOKEN.sub(replace, pattern).replace("''", "'")

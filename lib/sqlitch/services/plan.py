@@ -1,0 +1,212 @@
+"""`plan`: list a target's planned changes through the item formatter.
+
+Mirrors App::Sqitch::Command::plan: named formats are %-code templates,
+``format:`` gives one directly, and the filters are those of the plan's
+change search (any matching filter selects a change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlitch.errors import SqlitchError
+
+if TYPE_CHECKING:
+    from sqlitch.app import App
+    from sqlitch.formatting import ItemFormatter
+    from sqlitch.plan import Change, Plan
+    from sqlitch.target import Target
+
+COLOR_MODES = ("always", "never", "auto")
+
+__all__ = [
+    "PLAN_FORMATS",
+    "PlanListing",
+    "PlanOptions",
+    "change_item",
+    "load_target_plan",
+    "make_formatter",
+    "prepare_plan",
+    "resolve_format",
+    "run_plan",
+]
+
+PLAN_FORMATS: dict[str, str] = {
+    "raw": (
+        "%{:event}C%e %H%{reset}C%T\n"
+        "name      %n\n"
+        "project   %o\n"
+        "%{requires}a%{conflicts}aplanner   %{name}p <%{email}p>\n"
+        "planned   %{date:raw}p\n"
+        "\n"
+        "%{    }B\n"
+    ),
+    "full": (
+        "%{:event}C%L %h%{reset}C%T\n"
+        "%{name}_ %n\n"
+        "%{project}_ %o\n"
+        "%R%X%{planner}_ %p\n"
+        "%{planned}_ %{date}p\n"
+        "\n"
+        "%{    }B\n"
+    ),
+    "long": (
+        "%{:event}C%L %h%{reset}C%T\n%{name}_ %n\n%{project}_ %o\n%{planner}_ %p\n\n%{    }B\n"
+    ),
+    "medium": (
+        "%{:event}C%L %h%{reset}C\n%{name}_ %n\n%{planner}_ %p\n%{date}_ %{date}p\n\n%{    }B\n"
+    ),
+    "short": ("%{:event}C%L %h%{reset}C\n%{name}_ %n\n%{planner}_ %p\n\n%{    }s\n"),
+    "oneline": "%{:event}C%h %l%{reset}C %n%{cyan}C%t%{reset}C",
+}
+
+
+@dataclass
+class PlanOptions:
+    """The `plan` command's options, after config defaults are applied."""
+
+    target: str | None = None
+    event: str | None = None
+    change_pattern: str | None = None
+    planner_pattern: str | None = None
+    format: str | None = None
+    date_format: str | None = None
+    max_count: int | None = None
+    skip: int | None = None
+    reverse: bool = False
+    color: str | None = None
+    no_color: bool = False
+    abbrev: int | None = None
+    oneline: bool = False
+    headers: bool = True
+
+
+def resolve_format(name: str) -> str:
+    """The template for a format name, or the text after ``format:``."""
+    if name.startswith("format:"):
+        return name[len("format:") :]
+    template = PLAN_FORMATS.get(name)
+    if template is None:
+        # Sqitch dies here before its error handler is set up: exit 255.
+        raise SqlitchError(f'Unknown plan format "{name}"', ident="plan", exitval=255)
+    return template
+
+
+def change_item(change: Change, project: str) -> dict[str, object]:
+    """The mapping the item formatter reads for one planned change."""
+    return {
+        "event": "deploy" if change.is_deploy else "revert",
+        "project": project,
+        "change_id": change.id,
+        "change": change.name,
+        "note": change.note,
+        "tags": [tag.format_name for tag in change.tags],
+        "requires": [dep.as_string(project) for dep in change.requires],
+        "conflicts": [dep.as_string(project) for dep in change.conflicts],
+        "planned_at": change.timestamp,
+        "planner_name": change.planner_name,
+        "planner_email": change.planner_email,
+    }
+
+
+def load_target_plan(target: Target) -> Plan:
+    """The target's plan, read from its plan file."""
+    from sqlitch.plan import load_plan
+
+    return load_plan(Path(target.plan_file), file=str(target.plan_file))
+
+
+def plan_date_format(app: App, opts: PlanOptions) -> str:
+    """--date-format, else plan.date_format, else iso; unknown formats fail."""
+    from sqlitch.formatting import validate_date_format
+
+    date_format = opts.date_format or app.config.get("plan.date_format")
+    if date_format:
+        try:
+            validate_date_format(str(date_format))
+        except SqlitchError as exc:
+            # Sqitch checks this before its error handler is set up: exit 255.
+            raise SqlitchError(exc.message, ident=exc.ident, exitval=255) from None
+    return str(date_format or "iso")
+
+
+def make_formatter(app: App, opts: PlanOptions, date_format: str) -> ItemFormatter:
+    """The formatter for the options and the plan.color setting."""
+    from sqlitch.formatting import ItemFormatter
+
+    color = "never" if opts.no_color else (opts.color or app.config.get("plan.color"))
+    if color is not None and str(color) not in COLOR_MODES:
+        # Sqitch's attribute type check fails before its error handler: exit 255.
+        raise SqlitchError(
+            f'Value "{color}" did not pass type constraint "Enum[always,auto,never]"',
+            ident="plan",
+            exitval=255,
+        )
+    return ItemFormatter(
+        date_format=date_format,
+        color=str(color or "auto"),
+        abbrev=opts.abbrev or 0,
+        env=app.env,
+    )
+
+
+def plan_template(app: App, opts: PlanOptions) -> str:
+    name = opts.format or app.config.get("plan.format")
+    if name:
+        return resolve_format(str(name))
+    # An empty --format (without plan.format) is an empty template, as in Sqitch.
+    return "" if opts.format == "" else PLAN_FORMATS["medium"]
+
+
+@dataclass
+class PlanListing:
+    """A validated template and formatter, ready to list a plan."""
+
+    opts: PlanOptions
+    template: str
+    formatter: ItemFormatter
+
+
+def prepare_plan(app: App, opts: PlanOptions) -> PlanListing:
+    """Check formats and colour in Sqitch's order (before any target is resolved)."""
+    if opts.oneline:
+        opts.format = opts.format or "oneline"
+        if opts.abbrev is None:
+            opts.abbrev = 6
+    date_format = plan_date_format(app, opts)
+    template = plan_template(app, opts)
+    return PlanListing(opts, template, make_formatter(app, opts, date_format))
+
+
+def run_plan(app: App, listing: PlanListing, targets: Sequence[Target]) -> None:
+    """Print the plan of the first target (warning when more were named)."""
+    from sqlitch.formatting.pager import Pager, pager_program
+
+    opts = listing.opts
+    target = targets[0]
+    if len(targets) > 1:
+        app.warn(f"Too many targets specified; using {target.name}")
+    plan = load_target_plan(target)
+    if not plan.count:
+        raise SqlitchError(f"No changes in {plan.file}", ident="plan", exitval=1)
+    changes = plan.search_changes(
+        operation=opts.event,
+        name=opts.change_pattern,
+        planner=opts.planner_pattern,
+        limit=opts.max_count or 0,
+        offset=opts.skip or 0,
+        direction="DESC" if opts.reverse else "ASC",
+    )
+    configured = app.config.get("core.pager")
+    program = pager_program(app.env, str(configured) if configured else None)
+    with Pager(program, enabled=not app.options.no_pager) as pager:
+        if opts.headers:
+            pager.page("# ", f"Project: {plan.project}")
+            pager.page("# ", f"File:    {plan.file}")
+            pager.page("")
+        for change in changes:
+            item = change_item(change, plan.project)
+            pager.page(listing.formatter.format(listing.template, item))
