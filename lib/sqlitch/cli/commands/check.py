@@ -1,0 +1,37 @@
+"""`sqlitch check`: find deployed changes whose scripts have changed since."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from sqlitch.app import App
+from sqlitch.cli.command import command
+
+HELP = """\
+Compare the script hash recorded for each deployed change with the hash of
+its deploy script in the plan, and report the first change that differs.
+The exit status is the number of failed checks.
+"""
+
+USAGE = ["check [options] [<database>]"]
+
+
+@command("check", usage=USAGE, help=HELP)
+@click.argument("args", nargs=-1)
+@click.option("-t", "--target", metavar="<target>", help="Target to check.")
+@click.option("--from-change", "--from", "from_change", metavar="<change>", help="First change.")
+@click.option("--to-change", "--to", "to_change", metavar="<change>", help="Last change.")
+@click.option(
+    "-s", "--set", "variables", multiple=True, metavar="<key=value>", help="A client variable."
+)
+def check_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
+    from sqlitch.cli.args import parse_args
+    from sqlitch.services.check import run_check
+
+    parsed = parse_args("check", app.config, args, env=app.env, target=opts["target"])
+    return run_check(app, parsed.targets, parsed.changes, opts["from_change"], opts["to_change"])
+
+
+command = check_command

@@ -1,0 +1,49 @@
+"""`sqlitch status`: what is deployed to a target and what is not yet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from sqlitch.app import App
+from sqlitch.cli.command import command
+
+HELP = """\
+Show the most recently deployed change of the project in a target database,
+who deployed it and when, and the changes of the plan not yet deployed.
+--show-changes and --show-tags also list every deployed change and tag.
+"""
+
+USAGE = ["status [options] [<database>]"]
+
+
+@command("status", usage=USAGE, help=HELP)
+@click.argument("args", nargs=-1)
+@click.option("--project", metavar="<project>", help="Project to report on.")
+@click.option("-t", "--target", metavar="<target>", help="Target to connect to.")
+@click.option("--show-tags", "show_tags", is_flag=True, default=None, help="List deployed tags.")
+@click.option(
+    "--show-changes", "show_changes", is_flag=True, default=None, help="List deployed changes."
+)
+@click.option("--date-format", "--date", "date_format", metavar="<format>", help="Date layout.")
+def status_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
+    from sqlitch.cli.args import parse_args
+    from sqlitch.services.status import StatusOptions, run_status, status_settings
+
+    options = status_settings(
+        app,
+        StatusOptions(
+            project=opts["project"],
+            show_changes=opts["show_changes"] or None,
+            show_tags=opts["show_tags"] or None,
+            date_format=opts["date_format"],
+        ),
+    )
+    parsed = parse_args(
+        "status", app.config, args, env=app.env, target=opts["target"], no_changes=True
+    )
+    return run_status(app, options, parsed.targets)
+
+
+command = status_command

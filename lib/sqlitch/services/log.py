@@ -1,0 +1,184 @@
+"""`sqlitch log`: the event history of a target's registry, newest first.
+
+The SQLite registry stores an event's tags, requires and conflicts as text.
+Sqitch 1.3.1 hands that text to the formatter as is and dies on the %T, %R
+and %X codes (the raw, full and long formats); SQLitch splits it on blanks
+as Sqitch 1.6 does (docs/PARITY.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlitch.errors import SqlitchError
+
+if TYPE_CHECKING:
+    from sqlitch.app import App
+    from sqlitch.engines.registry import Event
+    from sqlitch.formatting import ItemFormatter
+    from sqlitch.target import Target
+
+# The built-in layouts (Sqitch's own templates: format behaviour, not prose).
+LOG_FORMATS: dict[str, str] = {
+    "raw": (
+        "%{:event}C%e %H%{reset}C%T\n"
+        "name      %n\n"
+        "project   %o\n"
+        "%{requires}a%{conflicts}aplanner   %{name}p <%{email}p>\n"
+        "planned   %{date:raw}p\n"
+        "committer %{name}c <%{email}c>\n"
+        "committed %{date:raw}c\n"
+        "\n"
+        "%{    }B\n"
+    ),
+    "full": (
+        "%{:event}C%L %h%{reset}C%T\n"
+        "%{name}_ %n\n"
+        "%{project}_ %o\n"
+        "%R%X%{planner}_ %p\n"
+        "%{planned}_ %{date}p\n"
+        "%{committer}_ %c\n"
+        "%{committed}_ %{date}c\n"
+        "\n"
+        "%{    }B\n"
+    ),
+    "long": (
+        "%{:event}C%L %h%{reset}C%T\n"
+        "%{name}_ %n\n"
+        "%{project}_ %o\n"
+        "%{planner}_ %p\n"
+        "%{committer}_ %c\n"
+        "\n"
+        "%{    }B\n"
+    ),
+    "medium": (
+        "%{:event}C%L %h%{reset}C\n%{name}_ %n\n%{committer}_ %c\n%{date}_ %{date}c\n\n%{    }B\n"
+    ),
+    "short": ("%{:event}C%L %h%{reset}C\n%{name}_ %n\n%{committer}_ %c\n\n%{    }s\n"),
+    "oneline": "%{:event}C%h %l%{reset}C %o:%n %s",
+}
+
+
+@dataclass
+class LogOptions:
+    event: list[str] = field(default_factory=list)
+    change_pattern: str | None = None
+    project_pattern: str | None = None
+    committer_pattern: str | None = None
+    format: str | None = None
+    date_format: str | None = None
+    max_count: int | None = None
+    skip: int | None = None
+    reverse: bool = False
+    color: str | None = None
+    no_color: bool = False
+    abbrev: int | None = None
+    oneline: bool = False
+    headers: bool = True
+
+
+@dataclass
+class LogListing:
+    opts: LogOptions
+    template: str
+    formatter: ItemFormatter
+
+
+def prepare_log(app: App, opts: LogOptions) -> LogListing:
+    """Resolve and check the format, date format and colour (before any target)."""
+    from sqlitch.formatting import ItemFormatter, validate_date_format
+    from sqlitch.formatting.items import COLOR_MODES
+
+    if opts.oneline:
+        opts.format = opts.format or "oneline"
+        if opts.abbrev is None:
+            opts.abbrev = 6
+    date_format = opts.date_format or app.config.get("log.date_format")
+    if date_format:
+        validate_date_format(str(date_format))
+    name = opts.format or app.config.get("log.format")
+    template = LOG_FORMATS["medium"]
+    if name:
+        name = str(name)
+        if name.startswith("format:"):
+            template = name[len("format:") :]
+        elif name in LOG_FORMATS:
+            template = LOG_FORMATS[name]
+        else:
+            raise SqlitchError(f'Unknown log format "{name}"', ident="log")
+    color = "never" if opts.no_color else (opts.color or app.config.get("log.color"))
+    if color is not None and str(color) not in COLOR_MODES:
+        raise SqlitchError(
+            f'Value "{color}" did not pass type constraint "Enum[always,auto,never]"',
+            ident="log",
+            exitval=255,
+        )
+    formatter = ItemFormatter(
+        date_format=str(date_format or "iso"),
+        color=str(color or "auto"),
+        abbrev=opts.abbrev or 0,
+        env=app.env,
+    )
+    return LogListing(opts, template, formatter)
+
+
+def split_list(value: str | None) -> list[str]:
+    """Stored tags/requires/conflicts text as a list (blank-separated, as Sqitch 1.6)."""
+    return value.split(" ") if value else []
+
+
+def event_item(event: Event) -> dict[str, object]:
+    """The mapping the item formatter reads for one event."""
+    return {
+        "event": event.event,
+        "project": event.project,
+        "change_id": event.change_id,
+        "change": event.change,
+        "note": event.note,
+        "tags": split_list(event.tags),
+        "requires": split_list(event.requires),
+        "conflicts": split_list(event.conflicts),
+        "planned_at": event.planned_at,
+        "planner_name": event.planner_name,
+        "planner_email": event.planner_email,
+        "committed_at": event.committed_at,
+        "committer_name": event.committer_name,
+        "committer_email": event.committer_email,
+    }
+
+
+def run_log(app: App, listing: LogListing, targets: Sequence[Target]) -> int:
+    from sqlitch.formatting.pager import Pager, pager_program
+    from sqlitch.services.status import first_target, load_target_plan, open_engine
+
+    opts = listing.opts
+    target = first_target(app, targets)
+    with open_engine(app, target, load_target_plan(target)) as engine:
+        if not engine.registry_initialized():
+            raise SqlitchError(
+                f"Database {engine.registry_destination()} has not been initialized for Sqitch",
+                ident="log",
+                exitval=1,
+            )
+        registry = engine.registry
+        if not registry.search_events(limit=1):
+            raise SqlitchError(f"No events logged for {engine.destination}", ident="log", exitval=1)
+        events = registry.search_events(
+            event=opts.event or None,
+            change=opts.change_pattern,
+            project=opts.project_pattern,
+            committer=opts.committer_pattern,
+            limit=opts.max_count,
+            offset=opts.skip,
+            direction="ASC" if opts.reverse else "DESC",
+        )
+        configured = app.config.get("core.pager")
+        program = pager_program(app.env, str(configured) if configured else None)
+        with Pager(program, enabled=not app.options.no_pager) as pager:
+            if opts.headers:
+                pager.page(f"On database {engine.destination}")
+            for event in events:
+                pager.page(listing.formatter.format(listing.template, event_item(event)))
+    return 0

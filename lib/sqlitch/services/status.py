@@ -1,0 +1,191 @@
+"""`sqlitch status`: the latest deployed change of a project and what is left to deploy.
+
+Also home of :func:`open_engine`, shared by ``log`` and ``check``: the engine of
+a target with its plan (or an empty stand-in plan when the file is missing,
+since status and log can work from the registry alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlitch.errors import SqlitchError
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlitch.app import App
+    from sqlitch.engines.base import Engine
+    from sqlitch.engines.registry import State
+    from sqlitch.plan import Plan
+    from sqlitch.target import Target
+
+
+@dataclass
+class StatusOptions:
+    project: str | None = None
+    show_changes: bool | None = None
+    show_tags: bool | None = None
+    date_format: str | None = None
+
+
+def load_target_plan(target: Target) -> Plan | None:
+    """The target's plan, or None when the file does not exist (parse errors raise)."""
+    from sqlitch.plan import load_plan
+
+    path = Path(target.plan_file)
+    if not path.is_file():
+        return None
+    return load_plan(path, file=str(target.plan_file))
+
+
+def open_engine(app: App, target: Target, plan: Plan | None = None) -> Engine:
+    """The engine for ``target``; without a plan, an empty one stands in."""
+    from sqlitch.engines.base import load_engine
+    from sqlitch.plan import Plan
+
+    if plan is None:
+        plan = Plan.new("", file=str(target.plan_file))
+    return load_engine(target, plan, app)
+
+
+def first_target(app: App, targets: Sequence[Target]) -> Target:
+    """The first target; Sqitch warns that the others are ignored."""
+    target = targets[0]
+    if len(targets) > 1:
+        app.warn(f"Too many targets specified; connecting to {target.name}")
+    return target
+
+
+def status_settings(app: App, opts: StatusOptions) -> StatusOptions:
+    """Options completed from status.* settings; an unknown date format fails first."""
+    from sqlitch.formatting import validate_date_format
+
+    date_format = opts.date_format or app.config.get("status.date_format")
+    if date_format:
+        validate_date_format(str(date_format))
+    show = {}
+    for key in ("show_changes", "show_tags"):
+        given = getattr(opts, key)
+        if given is None:
+            given = bool(app.config.get(f"status.{key}", as_="bool") or False)
+        show[key] = given
+    return StatusOptions(
+        project=opts.project,
+        show_changes=show["show_changes"],
+        show_tags=show["show_tags"],
+        date_format=str(date_format or "iso"),
+    )
+
+
+def run_status(app: App, opts: StatusOptions, targets: Sequence[Target]) -> int:
+    """Report the state of the first target; exit 1 when nothing is deployed."""
+    target = first_target(app, targets)
+    plan = load_target_plan(target)
+    with open_engine(app, target, plan) as engine:
+        app.comment(f"On database {engine.destination}")
+        project = opts.project or _project(engine, plan)
+        state = engine.registry.current_state(project)
+        if state is None:  # also when there is no registry at all, as in Sqitch
+            raise SqlitchError("No changes deployed", ident="status", exitval=1)
+        fmt = opts.date_format or "iso"
+        _emit_state(app, state, fmt)
+        if opts.show_changes:
+            rows = engine.registry.current_changes(project)
+            _emit_rows(
+                app,
+                "Change:" if len(rows) == 1 else "Changes:",
+                [(r.change, r.committed_at, r.committer_name, r.committer_email) for r in rows],
+                fmt,
+            )
+        if opts.show_tags:
+            tags = engine.registry.current_tags(project)
+            app.comment("")
+            if not tags:
+                app.comment("Tags: None.")
+            else:
+                _emit_rows(
+                    app,
+                    "Tag:" if len(tags) == 1 else "Tags:",
+                    [(t.tag, t.committed_at, t.committer_name, t.committer_email) for t in tags],
+                    fmt,
+                    blank=False,
+                )
+        if plan is not None and plan.project == project:
+            _emit_status(app, plan, state.change_id, str(target.plan_file))
+        else:
+            app.comment("")
+            app.emit(f'Status unknown. Use --plan-file to assess "{project}" status')
+    return 0
+
+
+def _project(engine: Engine, plan: Plan | None) -> str:
+    """The plan's project, else the only project in the registry."""
+    if plan is not None:
+        return plan.project
+    if not engine.registry_initialized():
+        raise SqlitchError("Database not initialized for Sqitch", ident="status")
+    projects = engine.registry.registered_projects()
+    if not projects:
+        raise SqlitchError("No projects registered", ident="status")
+    if len(projects) > 1:
+        raise SqlitchError(
+            f"Use --project to select which project to query: {', '.join(projects)}",
+            ident="status",
+        )
+    return projects[0]
+
+
+def _emit_state(app: App, state: State, fmt: str) -> None:
+    from sqlitch.formatting import format_date
+
+    app.comment(f"Project:  {state.project}")
+    app.comment(f"Change:   {state.change_id}")
+    app.comment(f"Name:     {state.change}")
+    if state.tags:
+        label = "Tag:     " if len(state.tags) == 1 else "Tags:    "
+        app.comment(f"{label} {', '.join(state.tags)}")
+    app.comment(f"Deployed: {format_date(state.committed_at, fmt)}")
+    app.comment(f"By:       {state.committer_name} <{state.committer_email}>")
+
+
+def _emit_rows(
+    app: App,
+    header: str,
+    rows: Sequence[tuple[str, datetime, str, str]],
+    fmt: str,
+    *,
+    blank: bool = True,
+) -> None:
+    """A header and one aligned line per change or tag."""
+    from sqlitch.formatting import format_date
+
+    if blank:
+        app.comment("")
+    app.comment(header)
+    width = max((len(name) for name, *_ in rows), default=0)
+    for name, when, who, email in rows:
+        app.comment(f"  {name.ljust(width)} - {format_date(when, fmt)} - {who} <{email}>")
+
+
+def _emit_status(app: App, plan: Plan, change_id: str, plan_file: str) -> None:
+    app.comment("")
+    idx = plan.index_of(change_id)
+    if idx is None:
+        app.vent(f"Cannot find this change in {plan_file}")
+        raise SqlitchError(
+            "Make sure you are connected to the proper database for this project.",
+            ident="status",
+        )
+    if idx == plan.count - 1:
+        app.emit("Nothing to deploy (up-to-date)")
+        return
+    pending = plan.count - (idx + 1)
+    app.emit("Undeployed change:" if pending == 1 else "Undeployed changes:")
+    for i in range(idx + 1, plan.count):
+        change = plan.change_at(i)
+        if change is not None:
+            app.emit("  * ", change.format_name_with_tags())
