@@ -224,6 +224,8 @@ def dispatch(app: App, name: str, args: list[str]) -> int:
         app.vent_literal(exc.usage)
         return 2
     except SqlitchError as exc:
+        for line in exc.vent_lines:
+            app.vent(line)
         if exc.exitval == 1:
             app.info(exc.message)
         else:

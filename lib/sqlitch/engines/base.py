@@ -362,16 +362,14 @@ class Engine:
         try:
             return self.registry.change_id_for(**params)
         except AmbiguousChange as amb:
-            self.out.vent(
-                f'Change "{amb.change}" is ambiguous. Please specify a tag-qualified change:'
-            )
+            lines = [f'Change "{amb.change}" is ambiguous. Please specify a tag-qualified change:']
             for cid in reversed(amb.ids):
                 planned = self.plan.find(cid)
                 if planned is not None:
-                    self.out.vent("  * ", planned.format_tag_qualified_name())
+                    lines.append(f"  * {planned.format_tag_qualified_name()}")
                 else:
-                    self.out.vent("  * ", self.registry.name_for_change_id(cid) or "")
-            raise hurl("Change Lookup Failed", ident="engine") from None
+                    lines.append(f"  * {self.registry.name_for_change_id(cid) or ''}")
+            raise hurl("Change Lookup Failed", ident="engine", vent_lines=lines) from None
 
     def _params_for_key(self, key: str) -> tuple[dict[str, Any], int]:
         from sqlitch.plan import split_offset

@@ -22,11 +22,15 @@ class AmbiguousChangeError(SqlitchError):
     """
 
     def __init__(self, key: str, candidates: list[str]) -> None:
-        super().__init__("Change lookup failed", ident="plan", exitval=2)
-        self.vent_lines = [
-            f'Change "{key}" is ambiguous. Please specify a tag-qualified change:',
-            *(f"  * {name}" for name in candidates),
-        ]
+        super().__init__(
+            "Change lookup failed",
+            ident="plan",
+            exitval=2,
+            vent_lines=[
+                f'Change "{key}" is ambiguous. Please specify a tag-qualified change:',
+                *(f"  * {name}" for name in candidates),
+            ],
+        )
 
 
 def split_offset(key: str) -> tuple[str, int]:

@@ -130,12 +130,6 @@ def _load_plan(target: Target) -> Plan:
     return load_plan(Path(target.plan_file), file=str(target.plan_file))
 
 
-def vent_ambiguous(app: App, exc: Exception) -> None:
-    """Print an ambiguous change lookup's candidates before its error, as Sqitch does."""
-    for line in getattr(exc, "vent_lines", ()):
-        app.vent(line)
-
-
 def run_bundle(
     app: App, opts: BundleOptions, targets: Sequence[Target], changes: Sequence[str]
 ) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from sqlitch.errors import SqlitchError, hurl
+from sqlitch.errors import hurl
 
 if TYPE_CHECKING:
     from sqlitch.app import App
@@ -86,7 +86,11 @@ def open_engine(
     *,
     variable_sections: Sequence[str],
 ) -> Connected:
-    """Pick the target, apply command-line settings, load its plan, build the engine."""
+    """Pick the target, load its plan, build the engine.
+
+    The targets in ``parsed`` already carry the command's target options
+    (parse_args ``overrides``); only --db-name still changes the URI here.
+    """
     from sqlitch.engines.base import load_engine
     from sqlitch.plan import load_plan
 
@@ -100,16 +104,6 @@ def open_engine(
     target = parsed.targets[0]
     if len(parsed.targets) > 1:
         app.warn(f"Too many targets specified; connecting to {target.name}")
-    overrides = dict(target.overrides)
-    for key, value in (
-        ("plan_file", conn.plan_file),
-        ("top_dir", conn.top_dir),
-        ("registry", conn.registry),
-        ("client", conn.client),
-    ):
-        if value:
-            overrides[key] = value
-    target = dataclasses.replace(target, overrides=overrides)
     if conn.db_name:
         target = _with_db_name(target, conn.db_name)
     options.runner = conn.runner or options.runner
@@ -117,12 +111,6 @@ def open_engine(
     plan = load_plan(Path(target.plan_file), file=str(target.plan_file))
     engine = load_engine(target, plan, app, options)
     return Connected(engine, target, list(parsed.changes))
-
-
-def report_ambiguity(app: App, exc: SqlitchError) -> None:
-    """Print a plan lookup's ambiguity report (it precedes the error message)."""
-    for line in getattr(exc, "vent_lines", []):
-        app.vent(line)
 
 
 def deploy(
@@ -156,8 +144,4 @@ def deploy(
     if connected.changes:
         app.warn(f'Too many changes specified; deploying to "{change}"')
     with connected.engine as engine:
-        try:
-            engine.deploy(change, chosen_mode)
-        except SqlitchError as exc:
-            report_ambiguity(app, exc)
-            raise
+        engine.deploy(change, chosen_mode)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlitch.errors import SqlitchError
 from sqlitch.services.deploy import (
     ConnectOptions,
     ParsedTargets,
     open_engine,
-    report_ambiguity,
 )
 
 if TYPE_CHECKING:
@@ -42,16 +40,12 @@ def revert(
         app, "revert", args, conn, options, variable_sections=("deploy", "revert")
     )
     with connected.engine as engine:
-        try:
-            if modified:
-                change = engine.planned_deployed_common_ancestor_id()
-            elif to_change is not None:
-                change = to_change
-            else:
-                change = connected.changes.pop(0) if connected.changes else None
-            if connected.changes:
-                app.warn(f'Too many changes specified; reverting to "{change}"')
-            engine.revert(change)
-        except SqlitchError as exc:
-            report_ambiguity(app, exc)
-            raise
+        if modified:
+            change = engine.planned_deployed_common_ancestor_id()
+        elif to_change is not None:
+            change = to_change
+        else:
+            change = connected.changes.pop(0) if connected.changes else None
+        if connected.changes:
+            app.warn(f'Too many changes specified; reverting to "{change}"')
+        engine.revert(change)

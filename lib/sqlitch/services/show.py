@@ -64,19 +64,14 @@ def _emit_bytes(data: bytes) -> None:
 
 def run_show(app: App, target: Target, kind: str, key: str, *, exists_only: bool = False) -> bool:
     """Show one object; returns False when --exists found nothing (exit 2 as Sqitch)."""
-    from sqlitch.plan import AmbiguousChangeError, load_plan
+    from sqlitch.plan import load_plan
 
     plan = load_plan(Path(target.plan_file), file=str(target.plan_file))
-    try:
-        if kind == "tag":
-            return _show_tag(app, plan, key, exists_only)
-        if kind not in ("change", *SCRIPT_TYPES):
-            raise _error(f'Unknown object type "{kind}')
-        change = plan.get(key)
-    except AmbiguousChangeError as exc:
-        for line in exc.vent_lines:
-            app.vent(line)
-        raise
+    if kind == "tag":
+        return _show_tag(app, plan, key, exists_only)
+    if kind not in ("change", *SCRIPT_TYPES):
+        raise _error(f'Unknown object type "{kind}')
+    change = plan.get(key)
     if change is None:
         if exists_only:
             return False

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlitch.errors import SqlitchError
 from sqlitch.services.deploy import (
     ConnectOptions,
     ParsedTargets,
     open_engine,
-    report_ambiguity,
 )
 
 if TYPE_CHECKING:
@@ -35,8 +33,4 @@ def verify(
     if changes:
         app.warn(f'Too many changes specified; verifying from "{start}" to "{end}"')
     with connected.engine as engine:
-        try:
-            engine.verify(start, end)
-        except SqlitchError as exc:
-            report_ambiguity(app, exc)
-            raise
+        engine.verify(start, end)

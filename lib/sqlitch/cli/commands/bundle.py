@@ -30,14 +30,7 @@ USAGE = ["bundle [options] [<engine>] [<plan>] [<target>]"]
 @click.option("-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file to bundle.")
 @click.option("--top-dir", "top_dir", metavar="<dir>", hidden=True)
 def bundle_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
-    from sqlitch.plan import AmbiguousChangeError
-    from sqlitch.services.bundle import vent_ambiguous
-
-    try:
-        return _bundle(app, args, opts)
-    except AmbiguousChangeError as exc:
-        vent_ambiguous(app, exc)
-        raise
+    return _bundle(app, args, opts)
 
 
 def _bundle(app: App, args: tuple[str, ...], opts: dict[str, Any]) -> int:

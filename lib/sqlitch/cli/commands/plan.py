@@ -45,8 +45,6 @@ _INTEGER = re.compile(r"[-+]?[0-9]+")
 @click.option("--headers/--no-headers", default=True, help="Print the project and file header.")
 def plan_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.cli.args import parse_args
-    from sqlitch.plan import AmbiguousChangeError
-    from sqlitch.services.bundle import vent_ambiguous
     from sqlitch.services.plan import PlanOptions, prepare_plan, run_plan
 
     max_count = _integer(opts.pop("max_count_short"), "n")
@@ -69,11 +67,7 @@ def plan_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     )
     # Sqitch checks the formats while building the command, before the arguments.
     listing = prepare_plan(app, options)
-    try:
-        parsed = parse_args("plan", app.config, args, env=app.env, target=options.target)
-    except AmbiguousChangeError as exc:
-        vent_ambiguous(app, exc)
-        raise
+    parsed = parse_args("plan", app.config, args, env=app.env, target=options.target)
     run_plan(app, listing, parsed.targets)
     return 0
 
