@@ -55,4 +55,6 @@ def test_quickstart_install_and_run_in_a_fresh_venv(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (clone / ".venv" / "bin" / "sqlitch").exists()
-    assert "dev" in proc.stdout
+    assert "Deploying changes to dev" in proc.stdout
+    assert "# Project:  widgets" in proc.stdout
+    assert (clone / "examples" / "widgets" / "widgets.db").exists()
