@@ -20,6 +20,7 @@ import io
 import json
 import os
 import shlex
+import subprocess
 import sys
 import time
 import tomllib
@@ -51,7 +52,7 @@ EMAIL = "marge@example.com"
 DEFAULT_COMPARE = ("exit", "stdout", "stderr", "files")
 _COMPARE_KEYS = frozenset({*DEFAULT_COMPARE, "stdout-first-line", "stderr-first-line"})
 _SCENARIO_KEYS = frozenset({"description", "files", "env", "step"})
-_STEP_KEYS = frozenset({"args", "stdin", "env", "files", "compare"})
+_STEP_KEYS = frozenset({"args", "stdin", "env", "files", "compare", "shell"})
 
 # Placeholders, most specific first: normalisation replaces the sub-directories
 # before the temporary root that contains them.
@@ -82,6 +83,9 @@ class Step:
     env: Mapping[str, str] = field(default_factory=dict)
     files: Mapping[str, str] = field(default_factory=dict)
     compare: tuple[str, ...] = DEFAULT_COMPARE
+    # Set-up run with /bin/sh in the project directory before the tool (its
+    # output is not compared), e.g. to create a Git repository.
+    shell: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,12 +138,16 @@ def _parse_step(raw: object, where: str) -> Step:
     for stream in ("stdout", "stderr"):
         if stream in compare and f"{stream}-first-line" in compare:
             raise ScenarioError(f"{where}.compare has both {stream} and {stream}-first-line")
+    shell = raw.get("shell", "")
+    if not isinstance(shell, str):
+        raise ScenarioError(f"{where}.shell must be a string")
     return Step(
         args=tuple(args),
         stdin=stdin,
         env=_str_table(raw.get("env", {}), f"{where}.env"),
         files=_str_table(raw.get("files", {}), f"{where}.files"),
         compare=tuple(dict.fromkeys(compare)),
+        shell=shell,
     )
 
 
@@ -292,6 +300,7 @@ class Layout:
         fixed = {self.root, self.project, self.home, self.etc}
         for dirpath, dirnames, filenames in os.walk(self.root):
             here = Path(dirpath)
+            dirnames[:] = [d for d in dirnames if d != ".git"]  # VCS internals vary
             if not dirnames and not filenames and here not in fixed:
                 found[self.key_for(here) + "/"] = DIR_MARKER
             links = [d for d in dirnames if (here / d).is_symlink()]  # not descended into
@@ -403,6 +412,14 @@ def run_scenario(scenario: Scenario, tmp: Path, runner: StepRunner) -> list[Gold
             env=standard_env(layout, scenario.env, step.env),
             cwd=layout.project,
         )
+        if step.shell:
+            subprocess.run(
+                ["/bin/sh", "-c", layout.expand(step.shell)],
+                cwd=layout.project,
+                env=invocation.env,
+                capture_output=True,
+                check=True,
+            )
         code, out, err = runner(invocation)
         results.append(
             project_step(

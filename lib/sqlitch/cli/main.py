@@ -28,11 +28,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "sqlitch.cli.commands.bundle",
         "Copy a project's files into a directory for packaging",
     ),
+    "checkout": (
+        "sqlitch.cli.commands.checkout",
+        "Revert, switch to another Git branch, and deploy its plan",
+    ),
     "config": ("sqlitch.cli.commands.config", "Read and write project, user or system settings"),
     "deploy": ("sqlitch.cli.commands.deploy", "Apply undeployed changes to a database"),
     "engine": ("sqlitch.cli.commands.engine", "Configure database engines"),
     "help": ("sqlitch.cli.commands.help", "Show help for sqlitch or one of its commands"),
     "init": ("sqlitch.cli.commands.init", "Start a new project: configuration and plan"),
+    "rebase": ("sqlitch.cli.commands.rebase", "Revert changes and deploy them again"),
     "revert": ("sqlitch.cli.commands.revert", "Undo deployed changes"),
     "rework": ("sqlitch.cli.commands.rework", "Start a new version of a change after a tag"),
     "tag": ("sqlitch.cli.commands.tag", "Tag a change in the plan, or list the tags"),
@@ -43,6 +48,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("sqlitch.cli.commands.check", "Compare deployed script hashes with the plan"),
     "log": ("sqlitch.cli.commands.log", "Show the event history of a database"),
     "status": ("sqlitch.cli.commands.status", "Show what is deployed and what is not yet"),
+    "upgrade": ("sqlitch.cli.commands.upgrade", "Bring a database's registry up to date"),
 }
 
 # Core options that take a value, and the pre-0.9999 command options whose
@@ -187,12 +193,15 @@ def run(argv: Sequence[str]) -> int:
 
         config = Config.load()
         # A directory holding both sqitch.plan and sqlitch.plan stops every
-        # command, as both config names in one scope do (Config.load).
-        from pathlib import PurePosixPath
+        # command, as both config names in one scope do (Config.load). Only
+        # then is sqlitch.target imported (to raise its error): cheap commands
+        # never need it.
+        if os.path.exists("sqitch.plan") and os.path.exists("sqlitch.plan"):
+            from pathlib import PurePosixPath
 
-        from sqlitch.target import default_plan_file
+            from sqlitch.target import default_plan_file
 
-        default_plan_file(PurePosixPath("."))
+            default_plan_file(PurePosixPath("."))
     except SqlitchError as exc:
         err.write(f"{exc.message}\n")
         return exc.exitval

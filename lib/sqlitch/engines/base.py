@@ -839,8 +839,13 @@ def _uniq(items: list[str]) -> list[str]:
 
 
 def _num(value: float) -> str:
-    """A registry version as Perl prints a number (1.0 -> "1", 1.1 -> "1.1")."""
-    return f"{value:g}"
+    """A registry version as Sqitch prints it: 0 for none, else "1.0", "1.1".
+
+    Sqitch's versions are strings (the SQLite version query's text, the
+    upgrade scripts' file names), so whole versions keep their ".0".
+    """
+    text = f"{value:g}"
+    return text if value == 0 or "." in text or "e" in text else text + ".0"
 
 
 def load_engine(

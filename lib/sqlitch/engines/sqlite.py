@@ -203,6 +203,16 @@ class SqliteEngine(Engine):
         self._registry_connection().executescript(script)
 
     def run_upgrade(self, path: Path) -> None:
+        registry_file = self.registry_file
+        requested = self.options.runner or self.target.fetch("runner")
+        if registry_file and choose_runner(requested, self.target.client) == "client":
+            # As Sqitch: the client reads the script into the registry file, so
+            # a failure reports the client's own error text.
+            client = self.target.client
+            quoted = "'" + str(path).replace("'", "''") + "'"
+            argv = [client, "-noheader", "-bail", "-batch", "-csv", registry_file]
+            ClientRunner(client, lambda _path: [*argv, f".read {quoted}"]).run(path)
+            return
         # The upgrade rebuilds tables: foreign-key actions must not fire meanwhile.
         conn = self._registry_connection()
         conn.execute("PRAGMA foreign_keys = OFF")

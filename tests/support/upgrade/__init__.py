@@ -1,0 +1,1 @@
+"""Recorded `sqitch upgrade` runs on prepared SQLite registries (see cases.py)."""
