@@ -147,3 +147,11 @@ def test_malformed_config_stops_before_the_command(capsys: Capture) -> None:
     Path("sqitch.conf").write_text("[core\n")
     assert run(["help"]) == 255
     assert "sqitch.conf" in capsys.readouterr().err
+
+
+def test_bad_integer_values_use_getopt_wording(capsys: Capture) -> None:
+    Path("sqitch.conf").write_text("[core]\n\tengine = sqlite\n")
+    assert run(["deploy", "--lock-timeout", "soon"]) == 2
+    assert capsys.readouterr().err.startswith(
+        'Value "soon" invalid for option lock-timeout (number expected)\n'
+    )

@@ -76,3 +76,63 @@ def test_missing_plan_file_is_not_an_error(config: Config, tmp_path: Path) -> No
 def test_explicit_target_errors_propagate(config: Config) -> None:
     with pytest.raises(SqlitchError, match='Cannot find target "nowhere"'):
         parse_args("deploy", config, [], env={}, target="nowhere")
+
+
+# --------------------------------------------------------------------------
+# overrides: the command's target options apply to every target resolved
+
+
+def test_override_plan_file_decides_what_is_a_change(config: Config, tmp_path: Path) -> None:
+    (tmp_path / "other.plan").write_text(PLAN.replace("users", "items"), encoding="utf-8")
+    with pytest.raises(SqlitchError, match='Unknown argument "items"'):
+        parse_args("deploy", config, ["items"], env={})
+    parsed = parse_args("deploy", config, ["items"], env={}, overrides={"plan_file": "other.plan"})
+    assert parsed.changes == ["items"]
+    assert [str(t.plan_file) for t in parsed.targets] == ["other.plan"]
+
+
+def test_override_applies_to_named_and_explicit_targets(config: Config, tmp_path: Path) -> None:
+    (tmp_path / "top").mkdir()
+    (tmp_path / "top" / "sqitch.plan").write_text(PLAN, encoding="utf-8")
+    parsed = parse_args(
+        "deploy",
+        config,
+        ["db:sqlite:x.db", "users"],
+        env={},
+        target="prod",
+        overrides={"top_dir": "top", "registry": "reg"},
+    )
+    assert [t.name for t in parsed.targets] == ["prod", "db:sqlite:x.db"]
+    # prod's configured plan_file still wins over the top_dir default
+    assert str(parsed.targets[0].plan_file) == "prod.plan"
+    assert str(parsed.targets[1].plan_file) == "top/sqitch.plan"
+    assert {t.registry for t in parsed.targets} == {"reg"}
+    assert parsed.changes == ["users"]
+
+
+def test_override_applies_to_all_targets(config: Config) -> None:
+    parsed = parse_args("deploy", config, [], env={}, all_targets=True, overrides={"client": "c"})
+    assert parsed.targets
+    assert {t.client for t in parsed.targets} == {"c"}
+    assert all(t.overrides.get("client") == "c" for t in parsed.targets)
+
+
+def test_override_plan_file_argument_lookup(config: Config, tmp_path: Path) -> None:
+    # With -f, every target's plan is that file, so naming it selects the first.
+    (tmp_path / "other.plan").write_text(PLAN, encoding="utf-8")
+    parsed = parse_args(
+        "status",
+        config,
+        ["other.plan"],
+        env={},
+        no_changes=True,
+        overrides={"plan_file": "other.plan"},
+    )
+    assert [str(t.plan_file) for t in parsed.targets] == ["other.plan"]
+    assert parsed.changes == []
+
+
+def test_empty_override_values_are_ignored(config: Config) -> None:
+    parsed = parse_args("deploy", config, ["users"], env={}, overrides={"plan_file": ""})
+    assert parsed.changes == ["users"]
+    assert "plan_file" not in parsed.targets[0].overrides

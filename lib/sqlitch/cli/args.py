@@ -8,11 +8,12 @@ Later targets become the plan in which following changes are looked up.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlitch.engines.names import SQITCH_ENGINES
 from sqlitch.errors import SqlitchError
@@ -21,7 +22,24 @@ if TYPE_CHECKING:
     from sqlitch.config import Config
     from sqlitch.target import Target
 
-__all__ = ["ParsedArgs", "parse_args", "plan_contains"]
+__all__ = ["ParsedArgs", "TargetOption", "TargetOverrides", "parse_args", "plan_contains"]
+
+#: Target settings a command's options may override (Sqitch's target_params).
+TargetOption = Literal[
+    "top_dir",
+    "plan_file",
+    "registry",
+    "client",
+    "extension",
+    "deploy_dir",
+    "revert_dir",
+    "verify_dir",
+    "reworked_dir",
+    "reworked_deploy_dir",
+    "reworked_revert_dir",
+    "reworked_verify_dir",
+]
+TargetOverrides = Mapping[TargetOption, str]
 
 
 @dataclass
@@ -61,20 +79,35 @@ def parse_args(
     all_targets: bool = False,
     no_changes: bool = False,
     contains: Callable[[Target, str], bool] = plan_contains,
+    overrides: TargetOverrides | None = None,
 ) -> ParsedArgs:
     """Sort positional arguments into names, targets and changes.
 
     ``names`` are values already given by options; a None among them is
     filled from the unknown arguments, in order. ``target`` is --target.
+    ``overrides`` (-f/--plan-file, --top-dir, --registry...) apply to every
+    target resolved here, the default one included, so that changes are
+    looked up in the plan the command will actually use.
     """
-    from sqlitch.target import all_targets as find_all_targets
+    from sqlitch.target import all_targets as list_all_targets
     from sqlitch.target import is_db_uri, resolve_target
 
-    env = os.environ if env is None else env
+    environ: Mapping[str, str] = os.environ if env is None else env
+    extra: dict[str, str] = {key: value for key, value in (overrides or {}).items() if value}
+
+    def target_named(name: str | None) -> Target:
+        return resolve_target(config, environ, name=name, overrides=extra)
+
+    def every_target() -> list[Target]:
+        found = list_all_targets(config, environ)
+        if not extra:
+            return found
+        return [dataclasses.replace(t, overrides={**t.overrides, **extra}) for t in found]
+
     current: Target | None
     default_error: SqlitchError | None = None
     try:
-        current = resolve_target(config, env, name=target)
+        current = target_named(name=target)
     except SqlitchError as exc:
         if target:
             raise
@@ -97,16 +130,16 @@ def parse_args(
         if not no_changes and current is not None and contains(current, arg):
             result.changes.append(arg)
         elif config.get(f"target.{arg}.uri") or is_db_uri(arg):
-            current = resolve_target(config, env, name=arg)
+            current = target_named(name=arg)
             keep(current)
         elif arg in SQITCH_ENGINES:
             name = config.get(f"engine.{arg}.target") or f"db:{arg}:"
-            current = resolve_target(config, env, name=str(name))
+            current = target_named(name=str(name))
             keep(current)
         elif os.path.exists(arg):
             if plan_targets is None:
                 plan_targets = {}
-                for found in reversed(find_all_targets(config, env)):
+                for found in reversed(every_target()):
                     plan_targets[str(found.plan_file)] = found
             found_target = plan_targets.get(arg)
             if found_target is None:
@@ -126,10 +159,10 @@ def parse_args(
             raise SqlitchError(
                 "Cannot specify both --all and engine, target, or plan arugments", ident=command
             )
-        result.targets = find_all_targets(config, env)
+        result.targets = every_target()
     elif not result.targets:
         if config.get(f"{command}.all", as_="bool"):
-            result.targets = find_all_targets(config, env)
+            result.targets = every_target()
         else:
             if default_error is not None:
                 raise default_error

@@ -16,6 +16,7 @@ import click
 from sqlitch.app import App
 
 PROGRAM = "sqitch"
+RAW_ARGS = "sqlitch.raw_args"  # ctx.meta key: the command's arguments as given
 
 
 class UsageFailure(Exception):
@@ -75,6 +76,9 @@ class SqitchCommand(click.Command):
         return out
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Getopt::Long names an option in messages as it was typed (-s vs
+        # --set), so commands may need the arguments before click parsed them.
+        ctx.meta[RAW_ARGS] = list(args)
         try:
             return super().parse_args(ctx, self._expand_abbreviations(args))
         except click.NoSuchOption as exc:
@@ -120,11 +124,16 @@ class SqitchCommand(click.Command):
 
 
 def _bad_value_message(exc: click.BadParameter) -> str:
+    """Getopt::Long's wording for a value of the wrong type."""
     param = exc.param
-    name = ""
-    if isinstance(param, click.Option):
-        name = max(param.opts, key=len).lstrip("-")
-    return f"Value invalid for option {name}: {exc.message}" if name else exc.message
+    if not isinstance(param, click.Option):
+        return exc.message
+    name = max(param.opts, key=len).lstrip("-")
+    if isinstance(param.type, click.types.IntParamType):
+        # click says "'x' is not a valid integer."; the value is what we need.
+        value = exc.message.split("'")[1] if exc.message.count("'") >= 2 else ""
+        return f'Value "{value}" invalid for option {name} (number expected)'
+    return f"Value invalid for option {name}: {exc.message}"
 
 
 def command(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import SqitchCommand, command
+
+if TYPE_CHECKING:
+    from sqlitch.cli.args import ParsedArgs, TargetOption
+    from sqlitch.services.deploy import ConnectOptions
 
 HELP = """\
 Apply the plan's changes that the target database does not have yet, in plan
@@ -58,17 +62,16 @@ def connect_options(func: Any) -> Any:
     return func
 
 
-def build_connect(usage: str, opts: dict[str, Any]) -> Any:
-    """Pop the connecting options out of ``opts`` into a ConnectOptions."""
-    from sqlitch.cli.command import UsageFailure
-    from sqlitch.services.deploy import ConnectOptions
+def parse_pairs(long: str, short: str, values: Sequence[str], usage: str) -> dict[str, str]:
+    """``key=value`` values of a hash option such as -s/--set."""
+    from sqlitch.cli.commands.add import hash_option_pairs
 
-    variables: dict[str, str] = {}
-    for pair in opts.pop("variables"):
-        key, eq, value = pair.partition("=")
-        if not eq:
-            raise UsageFailure(f'Option set, key "{key}", requires a value', usage)
-        variables[key] = value
+    return dict(hash_option_pairs(values, long, short, usage))
+
+
+def build_connect(usage: str, opts: dict[str, Any]) -> ConnectOptions:
+    """Pop the connecting options out of ``opts`` into a ConnectOptions."""
+    from sqlitch.services.deploy import ConnectOptions
 
     return ConnectOptions(
         target=opts.pop("target"),
@@ -81,8 +84,68 @@ def build_connect(usage: str, opts: dict[str, Any]) -> Any:
         db_host=opts.pop("db_host"),
         db_port=opts.pop("db_port"),
         runner=opts.pop("runner"),
-        variables=variables,
+        variables=parse_pairs("set", "s", opts.pop("variables"), usage),
     )
+
+
+def target_overrides(conn: ConnectOptions) -> dict[TargetOption, str]:
+    """The target settings given as options, for parse_args."""
+    given: dict[TargetOption, str | None] = {
+        "plan_file": conn.plan_file,
+        "top_dir": conn.top_dir,
+        "registry": conn.registry,
+        "client": conn.client,
+    }
+    return {key: value for key, value in given.items() if value}
+
+
+def parse_connect_args(
+    app: App, name: str, args: Sequence[str], conn: ConnectOptions, **kwargs: Any
+) -> ParsedArgs:
+    """Positional arguments of a connecting command, with its target options applied."""
+    from sqlitch.cli.args import parse_args
+
+    return parse_args(
+        name,
+        app.config,
+        args,
+        env=app.env,
+        target=conn.target,
+        overrides=target_overrides(conn),
+        **kwargs,
+    )
+
+
+def mode_option(func: Any) -> Any:
+    return click.option(
+        "--mode", metavar="<mode>", help="What to undo on failure: all, tag or change."
+    )(func)
+
+
+def verify_option(func: Any) -> Any:
+    return click.option(
+        "--verify/--no-verify", default=None, help="Run verify scripts after each change."
+    )(func)
+
+
+def log_only_option(help: str) -> Callable[[Any], Any]:
+    return click.option("--log-only", "log_only", is_flag=True, help=help)
+
+
+def lock_timeout_option(func: Any) -> Any:
+    return click.option(
+        "--lock-timeout",
+        "lock_timeout",
+        type=int,
+        metavar="<timeout>",
+        help="Seconds to wait for the target lock.",
+    )(func)
+
+
+def no_prompt_option(func: Any) -> Any:
+    return click.option(
+        "-y", "no_prompt", is_flag=True, default=None, help="Do not ask for confirmation."
+    )(func)
 
 
 @command("deploy", usage=USAGE, help=HELP)
@@ -96,23 +159,16 @@ def build_connect(usage: str, opts: dict[str, Any]) -> Any:
     metavar="<change>",
     help="Last change to deploy.",
 )
-@click.option("--mode", metavar="<mode>", help="What to undo on failure: all, tag or change.")
-@click.option("--verify/--no-verify", default=None, help="Run verify scripts after each change.")
-@click.option("--log-only", "log_only", is_flag=True, help="Record changes without running them.")
-@click.option(
-    "--lock-timeout",
-    "lock_timeout",
-    type=int,
-    metavar="<timeout>",
-    help="Seconds to wait for the target lock.",
-)
+@mode_option
+@verify_option
+@log_only_option("Record changes without running them.")
+@lock_timeout_option
 def deploy_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
-    from sqlitch.cli.args import parse_args
     from sqlitch.services.deploy import deploy
 
     cmd: SqitchCommand = deploy_command
     conn = build_connect(cmd.usage_text(), opts)
-    parsed = parse_args("deploy", app.config, args, env=app.env, target=conn.target)
+    parsed = parse_connect_args(app, "deploy", args, conn)
     deploy(app, parsed, conn, **opts)
     return 0
 

@@ -8,7 +8,14 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import SqitchCommand, command
-from sqlitch.cli.commands.deploy import build_connect, connect_options
+from sqlitch.cli.commands.deploy import (
+    build_connect,
+    connect_options,
+    lock_timeout_option,
+    log_only_option,
+    no_prompt_option,
+    parse_connect_args,
+)
 
 HELP = """\
 Undo deployed changes by running their revert scripts, newest first, and
@@ -33,22 +40,15 @@ USAGE = ["revert [options] [<database>]"]
     help="Revert the changes deployed after this one.",
 )
 @click.option("-m", "--modified", is_flag=True, help="Revert from the first modified change.")
-@click.option("--log-only", "log_only", is_flag=True, help="Record reverts without running them.")
-@click.option(
-    "--lock-timeout",
-    "lock_timeout",
-    type=int,
-    metavar="<timeout>",
-    help="Seconds to wait for the target lock.",
-)
-@click.option("-y", "no_prompt", is_flag=True, default=None, help="Do not ask for confirmation.")
+@log_only_option("Record reverts without running them.")
+@lock_timeout_option
+@no_prompt_option
 def revert_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
-    from sqlitch.cli.args import parse_args
     from sqlitch.services.revert import revert
 
     cmd: SqitchCommand = revert_command
     conn = build_connect(cmd.usage_text(), opts)
-    parsed = parse_args("revert", app.config, args, env=app.env, target=conn.target)
+    parsed = parse_connect_args(app, "revert", args, conn)
     revert(app, parsed, conn, **opts)
     return 0
 

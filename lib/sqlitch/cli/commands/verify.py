@@ -8,7 +8,7 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import SqitchCommand, command
-from sqlitch.cli.commands.deploy import build_connect, connect_options
+from sqlitch.cli.commands.deploy import build_connect, connect_options, parse_connect_args
 
 HELP = """\
 Run the verify script of every deployed change (or of those between
@@ -28,12 +28,11 @@ USAGE = ["verify [options] [<database>]"]
 )
 @click.option("--to-change", "--to", "to_change", metavar="<change>", help="Last change to verify.")
 def verify_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
-    from sqlitch.cli.args import parse_args
     from sqlitch.services.verify import verify
 
     cmd: SqitchCommand = verify_command
     conn = build_connect(cmd.usage_text(), opts)
-    parsed = parse_args("verify", app.config, args, env=app.env, target=conn.target)
+    parsed = parse_connect_args(app, "verify", args, conn)
     verify(app, parsed, conn, **opts)
     return 0
 

@@ -1,0 +1,45 @@
+"""`sqlitch checkout [options] [<database>] <branch>`: revert, switch VCS branch, deploy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from sqlitch.app import App
+from sqlitch.cli.command import SqitchCommand, UsageFailure, command
+from sqlitch.cli.commands.add import RawArgsCommand
+from sqlitch.cli.commands.deploy import build_connect, parse_connect_args
+from sqlitch.cli.commands.rebase import build_revert_deploy, revert_deploy_options
+
+HELP = """\
+Switch the project to another Git branch and bring the database along:
+revert the changes deployed after the last change both branches' plans
+share, run `git checkout <branch>`, then deploy the other branch's plan.
+The other plan is read from Git before switching. core.vcs.client names
+the Git program. Takes the same options as rebase, but no changes.
+"""
+
+USAGE = ["checkout [options] [<database>] <branch>"]
+
+
+@command("checkout", usage=USAGE, help=HELP)
+@click.argument("args", nargs=-1)
+@revert_deploy_options
+def checkout_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
+    from sqlitch.services.checkout import checkout
+
+    cmd: SqitchCommand = checkout_command
+    usage = cmd.usage_text()
+    conn = build_connect(usage, opts)
+    options = build_revert_deploy(usage, opts)
+    parsed = parse_connect_args(app, "checkout", args, conn, names=[None], no_changes=True)
+    branch = parsed.names[0]
+    if not branch:
+        raise UsageFailure("", usage)
+    checkout(app, parsed, conn, options, branch=branch)
+    return 0
+
+
+checkout_command.__class__ = RawArgsCommand
+command = checkout_command
