@@ -7,11 +7,16 @@ keeping it here lets each command module stay a thin declaration.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from sqlitch.cli.command import UsageFailure
+from sqlitch.app import App
+from sqlitch.cli.command import SqitchCommand, UsageFailure
+
+if TYPE_CHECKING:
+    from sqlitch.services.config_actions import ActionService
+    from sqlitch.services.init import TargetProperties
 
 
 def split_pairs(option: str, values: tuple[str, ...], usage: str) -> list[tuple[str, str]]:
@@ -67,3 +72,30 @@ def target_options(*extra: Callable[[Any], Any]) -> Callable[[Any], Any]:
         return func
 
     return decorate
+
+
+def run_action(
+    app: App,
+    cmd: SqitchCommand,
+    service_class: Callable[[App, TargetProperties], ActionService],
+    args: tuple[str, ...],
+    opts: dict[str, Any],
+) -> int:
+    """Run the action the first argument names (default "list"), as engine and target do."""
+    from sqlitch.services.config_actions import MissingArgument
+    from sqlitch.services.init import build_properties
+
+    usage = cmd.usage_text()
+    dirs = split_pairs("dir", opts.pop("dirs"), usage)
+    variables = split_pairs("set", opts.pop("variables"), usage)
+    props = build_properties(cmd.name or "", dirs=dirs, variables=variables, **opts)
+    service = service_class(app, props)
+    name = (args[0] if args and args[0] else "list").replace("-", "_")
+    action = service.action(name)
+    if action is None:
+        raise UsageFailure(f'Unknown action "{name}"', usage)
+    try:
+        action(args[1:])
+    except MissingArgument:
+        raise usage_failure(usage) from None
+    return 0

@@ -71,6 +71,13 @@ def set_note(line: Change | Tag, note: str) -> None:
         line._id = None  # the ID hashes the note
 
 
+def save_plan(target: Target, plan: Plan, change: Change, note: str) -> str:
+    """Give the new change its final note and write the plan; the "Added" message."""
+    set_note(change, note)
+    plan.write(Path(str(target.plan_file)))
+    return f'Added "{change.format_op_name_dependencies()}" to {target.plan_file}'
+
+
 def _comment_out(prompt: str) -> str:
     """``# `` at the start of every line (not after a final newline)."""
     return re.sub(r"(?:\A|(?<=\n))(?=.)", "# ", prompt, flags=re.S)
@@ -357,9 +364,7 @@ def add_change(ctx: CommandContext, request: AddRequest, targets: Sequence[Targe
             continue
         for script in edit.scripts:
             _write_script(ctx, script)
-        set_note(edit.change, final_note)
-        edit.plan.write(Path(str(target.plan_file)))
-        ctx.info(f'Added "{edit.change.format_op_name_dependencies()}" to {target.plan_file}')
+        ctx.info(save_plan(target, edit.plan, edit.change, final_note))
 
     if request.open_editor:
         open_in_editor(ctx, files)

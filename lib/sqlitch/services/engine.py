@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sqlitch.engines.names import SQITCH_ENGINES, check_supported, is_sqitch_engine
 from sqlitch.errors import SqlitchError
-from sqlitch.services.init import TargetConfigurator, TargetProperties
+from sqlitch.services.config_actions import ActionService, MissingArgument, edit_section
+from sqlitch.services.init import TargetProperties
 from sqlitch.target import DbUri, Target, resolve_target
 
 if TYPE_CHECKING:
     from sqlitch.app import App
-
-
-class MissingArgument(Exception):
-    """An action was called without a required argument: show the usage."""
 
 
 def _error(message: str) -> SqlitchError:
@@ -29,23 +26,13 @@ def check_engine(engine: str) -> None:
     check_supported(engine)
 
 
-class EngineService(TargetConfigurator):
+class EngineService(ActionService):
     """The `engine` command's actions."""
+
+    ACTIONS = ("list", "add", "alter", "remove", "show")
 
     def __init__(self, app: App, props: TargetProperties) -> None:
         super().__init__(app, "engine", props)
-
-    def action(self, name: str) -> Callable[[Sequence[str]], None] | None:
-        """The method for an action name (dashes read as underscores), or None."""
-        actions: dict[str, Callable[[Sequence[str]], None]] = {
-            "list": self.list,
-            "add": self.add,
-            "alter": self.alter,
-            "remove": self.remove,
-            "rm": self.remove,
-            "show": self.show,
-        }
-        return actions.get(name)
 
     def list(self, args: Sequence[str] = ()) -> None:
         pattern = re.compile(rf"^engine\.(?:{'|'.join(SQITCH_ENGINES)})\.target$")
@@ -84,7 +71,7 @@ class EngineService(TargetConfigurator):
             raise _error(f'Engine "{engine}" already exists')
         pairs = [(f"{key}.target", self._target_for(engine, name) or f"db:{engine}:")]
         pairs.extend(self.props.config_pairs(key))
-        self._store(pairs)
+        self.store(pairs)
         target = self.config_target(name=name, engine=engine)
         self.write_plan(target)
         self.make_directories_for(target)
@@ -99,7 +86,7 @@ class EngineService(TargetConfigurator):
             raise _error(f'Missing Engine "{engine}"; use "add {engine} {hint}" to add it')
         if self.props.target:
             self.props.target = self._target_for(engine, self.props.target)
-        self._store(self.props.config_pairs(f"engine.{engine}"))
+        self.store(self.props.config_pairs(f"engine.{engine}"))
         self.make_directories_for(self.config_target(engine=engine))
 
     def remove(self, args: Sequence[str]) -> None:
@@ -107,17 +94,9 @@ class EngineService(TargetConfigurator):
             raise MissingArgument
         engine = args[0]
         config_file = self.local_file()
-        try:
-            config_file.remove_section(f"engine.{engine}")
-        except SqlitchError as exc:
-            if "No such section" not in exc.message:
-                raise
-            raise _error(f'Unknown engine "{engine}"') from None
-        try:
-            config_file.remove_section(f"engine.{engine}.variables")
-        except SqlitchError as exc:
-            if "No such section" not in exc.message:
-                raise
+        if not edit_section(lambda: config_file.remove_section(f"engine.{engine}")):
+            raise _error(f'Unknown engine "{engine}"')
+        edit_section(lambda: config_file.remove_section(f"engine.{engine}.variables"))
         config_file.save()
 
     def show(self, args: Sequence[str]) -> None:
@@ -128,14 +107,6 @@ class EngineService(TargetConfigurator):
             name = self.config.get(f"engine.{engine}.target") or f"db:{engine}"
             target = resolve_target(self.config, self.env, name=str(name))
             emit_target_details(self.app, f"* {engine}", "Target", target.target, target)
-
-    def _store(self, pairs: Sequence[tuple[str, str]]) -> None:
-        if not pairs:
-            return
-        config_file = self.local_file()
-        for key, value in pairs:
-            config_file.set(key, value)
-        config_file.save()
 
 
 def emit_target_details(app: App, header: str, first: str, value: str, target: Target) -> None:

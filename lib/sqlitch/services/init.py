@@ -13,7 +13,6 @@ same, and some of its messages depend on it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -313,7 +312,10 @@ class TargetConfigurator:
             from sqlitch.plan.uri import canonical_uri
 
             text += f"%uri={canonical_uri(uri)}\n"
-        _write_atomic(path, text + "\n")
+        # The plan module's writer: atomic, and a failure is "Cannot open <file>".
+        from sqlitch.plan.writer import write_atomically
+
+        write_atomically(path, text + "\n")
         self.app.info(f"Created {file}")
 
 
@@ -336,25 +338,6 @@ def _plan_project(get_target: Callable[[], Target]) -> Plan | None:
     if not path.is_file():
         return None
     return _try_load_plan(path, str(target.plan_file))
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a failure leaves no partial file."""
-    import tempfile
-
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 # ---------------------------------------------------------------------------

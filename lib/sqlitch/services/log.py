@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlitch.errors import SqlitchError
+from sqlitch.services.listing import Listing, ListingOptions, apply_oneline, item_formatter
 
 if TYPE_CHECKING:
     from sqlitch.app import App
     from sqlitch.engines.registry import Event
-    from sqlitch.formatting import ItemFormatter
     from sqlitch.target import Target
 
 # The built-in layouts (Sqitch's own templates: format behaviour, not prose).
@@ -62,39 +62,21 @@ LOG_FORMATS: dict[str, str] = {
 
 
 @dataclass
-class LogOptions:
+class LogOptions(ListingOptions):
     event: list[str] = field(default_factory=list)
     change_pattern: str | None = None
     project_pattern: str | None = None
     committer_pattern: str | None = None
-    format: str | None = None
-    date_format: str | None = None
-    max_count: int | None = None
-    skip: int | None = None
-    reverse: bool = False
-    color: str | None = None
-    no_color: bool = False
-    abbrev: int | None = None
-    oneline: bool = False
-    headers: bool = True
 
 
-@dataclass
-class LogListing:
-    opts: LogOptions
-    template: str
-    formatter: ItemFormatter
+LogListing = Listing[LogOptions]
 
 
 def prepare_log(app: App, opts: LogOptions) -> LogListing:
     """Resolve and check the format, date format and colour (before any target)."""
-    from sqlitch.formatting import ItemFormatter, validate_date_format
-    from sqlitch.formatting.items import COLOR_MODES
+    from sqlitch.formatting import validate_date_format
 
-    if opts.oneline:
-        opts.format = opts.format or "oneline"
-        if opts.abbrev is None:
-            opts.abbrev = 6
+    apply_oneline(opts)
     date_format = opts.date_format or app.config.get("log.date_format")
     if date_format:
         validate_date_format(str(date_format))
@@ -108,19 +90,7 @@ def prepare_log(app: App, opts: LogOptions) -> LogListing:
             template = LOG_FORMATS[name]
         else:
             raise SqlitchError(f'Unknown log format "{name}"', ident="log")
-    color = "never" if opts.no_color else (opts.color or app.config.get("log.color"))
-    if color is not None and str(color) not in COLOR_MODES:
-        raise SqlitchError(
-            f'Value "{color}" did not pass type constraint "Enum[always,auto,never]"',
-            ident="log",
-            exitval=255,
-        )
-    formatter = ItemFormatter(
-        date_format=str(date_format or "iso"),
-        color=str(color or "auto"),
-        abbrev=opts.abbrev or 0,
-        env=app.env,
-    )
+    formatter = item_formatter(app, opts, "log", str(date_format or "iso"))
     return LogListing(opts, template, formatter)
 
 
@@ -150,7 +120,7 @@ def event_item(event: Event) -> dict[str, object]:
 
 
 def run_log(app: App, listing: LogListing, targets: Sequence[Target]) -> int:
-    from sqlitch.formatting.pager import Pager, pager_program
+    from sqlitch.services.listing import open_pager
     from sqlitch.services.status import first_target, load_target_plan, open_engine
 
     opts = listing.opts
@@ -174,9 +144,7 @@ def run_log(app: App, listing: LogListing, targets: Sequence[Target]) -> int:
             offset=opts.skip,
             direction="ASC" if opts.reverse else "DESC",
         )
-        configured = app.config.get("core.pager")
-        program = pager_program(app.env, str(configured) if configured else None)
-        with Pager(program, enabled=not app.options.no_pager) as pager:
+        with open_pager(app) as pager:
             if opts.headers:
                 pager.page(f"On database {engine.destination}")
             for event in events:

@@ -13,14 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlitch.errors import SqlitchError
+from sqlitch.services.listing import Listing, ListingOptions, apply_oneline, item_formatter
 
 if TYPE_CHECKING:
     from sqlitch.app import App
-    from sqlitch.formatting import ItemFormatter
     from sqlitch.plan import Change, Plan
     from sqlitch.target import Target
-
-COLOR_MODES = ("always", "never", "auto")
 
 __all__ = [
     "PLAN_FORMATS",
@@ -28,7 +26,6 @@ __all__ = [
     "PlanOptions",
     "change_item",
     "load_target_plan",
-    "make_formatter",
     "prepare_plan",
     "resolve_format",
     "run_plan",
@@ -65,23 +62,13 @@ PLAN_FORMATS: dict[str, str] = {
 
 
 @dataclass
-class PlanOptions:
+class PlanOptions(ListingOptions):
     """The `plan` command's options, after config defaults are applied."""
 
     target: str | None = None
     event: str | None = None
     change_pattern: str | None = None
     planner_pattern: str | None = None
-    format: str | None = None
-    date_format: str | None = None
-    max_count: int | None = None
-    skip: int | None = None
-    reverse: bool = False
-    color: str | None = None
-    no_color: bool = False
-    abbrev: int | None = None
-    oneline: bool = False
-    headers: bool = True
 
 
 def resolve_format(name: str) -> str:
@@ -133,26 +120,6 @@ def plan_date_format(app: App, opts: PlanOptions) -> str:
     return str(date_format or "iso")
 
 
-def make_formatter(app: App, opts: PlanOptions, date_format: str) -> ItemFormatter:
-    """The formatter for the options and the plan.color setting."""
-    from sqlitch.formatting import ItemFormatter
-
-    color = "never" if opts.no_color else (opts.color or app.config.get("plan.color"))
-    if color is not None and str(color) not in COLOR_MODES:
-        # Sqitch's attribute type check fails before its error handler: exit 255.
-        raise SqlitchError(
-            f'Value "{color}" did not pass type constraint "Enum[always,auto,never]"',
-            ident="plan",
-            exitval=255,
-        )
-    return ItemFormatter(
-        date_format=date_format,
-        color=str(color or "auto"),
-        abbrev=opts.abbrev or 0,
-        env=app.env,
-    )
-
-
 def plan_template(app: App, opts: PlanOptions) -> str:
     name = opts.format or app.config.get("plan.format")
     if name:
@@ -161,29 +128,20 @@ def plan_template(app: App, opts: PlanOptions) -> str:
     return "" if opts.format == "" else PLAN_FORMATS["medium"]
 
 
-@dataclass
-class PlanListing:
-    """A validated template and formatter, ready to list a plan."""
-
-    opts: PlanOptions
-    template: str
-    formatter: ItemFormatter
+PlanListing = Listing[PlanOptions]
 
 
 def prepare_plan(app: App, opts: PlanOptions) -> PlanListing:
     """Check formats and colour in Sqitch's order (before any target is resolved)."""
-    if opts.oneline:
-        opts.format = opts.format or "oneline"
-        if opts.abbrev is None:
-            opts.abbrev = 6
+    apply_oneline(opts)
     date_format = plan_date_format(app, opts)
     template = plan_template(app, opts)
-    return PlanListing(opts, template, make_formatter(app, opts, date_format))
+    return PlanListing(opts, template, item_formatter(app, opts, "plan", date_format))
 
 
 def run_plan(app: App, listing: PlanListing, targets: Sequence[Target]) -> None:
     """Print the plan of the first target (warning when more were named)."""
-    from sqlitch.formatting.pager import Pager, pager_program
+    from sqlitch.services.listing import open_pager
 
     opts = listing.opts
     target = targets[0]
@@ -200,9 +158,7 @@ def run_plan(app: App, listing: PlanListing, targets: Sequence[Target]) -> None:
         offset=opts.skip or 0,
         direction="DESC" if opts.reverse else "ASC",
     )
-    configured = app.config.get("core.pager")
-    program = pager_program(app.env, str(configured) if configured else None)
-    with Pager(program, enabled=not app.options.no_pager) as pager:
+    with open_pager(app) as pager:
         if opts.headers:
             pager.page("# ", f"Project: {plan.project}")
             pager.page("# ", f"File:    {plan.file}")

@@ -26,8 +26,8 @@ from sqlitch.services.add import (
     open_in_editor,
     plan_for,
     request_note,
+    save_plan,
     script_path,
-    set_note,
 )
 
 if TYPE_CHECKING:
@@ -119,9 +119,8 @@ def rework_change(ctx: CommandContext, request: ReworkRequest, targets: Sequence
             continue
         for copy in edit.copies:
             _copy(ctx, copy)
-        set_note(edit.change, final_note)
-        edit.plan.write(Path(str(target.plan_file)))
-        ctx.info(f'Added "{edit.change.format_op_name_dependencies()}" to {target.plan_file}.')
+        # Sqitch ends this message with a full stop for rework only.
+        ctx.info(save_plan(target, edit.plan, edit.change, final_note) + ".")
 
     ctx.info(
         "Modify this file as appropriate:"

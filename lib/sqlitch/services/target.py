@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sqlitch.errors import SqlitchError
-from sqlitch.services.engine import MissingArgument, emit_target_details
-from sqlitch.services.init import TargetConfigurator, TargetProperties
+from sqlitch.services.config_actions import ActionService, MissingArgument, edit_section
+from sqlitch.services.engine import emit_target_details
+from sqlitch.services.init import TargetProperties
 from sqlitch.target import DbUri, resolve_target
 
 if TYPE_CHECKING:
@@ -22,24 +23,13 @@ def _error(message: str) -> SqlitchError:
     return SqlitchError(message, ident="target")
 
 
-class TargetService(TargetConfigurator):
+class TargetService(ActionService):
     """The `target` command's actions."""
+
+    ACTIONS = ("list", "add", "alter", "remove", "rename", "show")
 
     def __init__(self, app: App, props: TargetProperties) -> None:
         super().__init__(app, "target", props)
-
-    def action(self, name: str) -> Callable[[Sequence[str]], None] | None:
-        """The method for an action name (dashes read as underscores), or None."""
-        actions: dict[str, Callable[[Sequence[str]], None]] = {
-            "list": self.list,
-            "add": self.add,
-            "alter": self.alter,
-            "remove": self.remove,
-            "rm": self.remove,
-            "rename": self.rename,
-            "show": self.show,
-        }
-        return actions.get(name)
 
     def list(self, args: Sequence[str] = ()) -> None:
         verbose = bool(self.app.options.verbosity)
@@ -57,7 +47,7 @@ class TargetService(TargetConfigurator):
             raise _error(f'Target "{name}" already exists')
         pairs = [(f"{key}.uri", str(DbUri.parse(uri)))]
         pairs.extend(self.props.config_pairs(key))
-        self._store(pairs)
+        self.store(pairs)
         target = self.config_target(name=name)
         self.write_plan(target)
         self.make_directories_for(target)
@@ -69,7 +59,7 @@ class TargetService(TargetConfigurator):
         if not self.config.get(f"target.{name}.uri"):
             hint = self.props.uri or "$uri"
             raise _error(f'Missing Target "{name}"; use "add {name} {hint}" to add it')
-        self._store(self.props.config_pairs(f"target.{name}"))
+        self.store(self.props.config_pairs(f"target.{name}"))
         self.make_directories_for(self.config_target(name=name))
 
     def remove(self, args: Sequence[str]) -> None:
@@ -107,25 +97,9 @@ class TargetService(TargetConfigurator):
 
     def _rename(self, old: str, new: str | None) -> None:
         config_file = self.local_file()
-        try:
-            config_file.rename_section(f"target.{old}", f"target.{new}" if new else None)
-        except SqlitchError as exc:
-            if "No such section" not in exc.message:
-                raise
-            raise _error(f'Unknown target "{old}"') from None
-        try:
-            config_file.rename_section(
-                f"target.{old}.variables", f"target.{new}.variables" if new else None
-            )
-        except SqlitchError as exc:
-            if "No such section" not in exc.message:
-                raise
-        config_file.save()
-
-    def _store(self, pairs: Sequence[tuple[str, str]]) -> None:
-        if not pairs:
-            return
-        config_file = self.local_file()
-        for key, value in pairs:
-            config_file.set(key, value)
+        section, variables = f"target.{old}", f"target.{old}.variables"
+        renamed = (f"target.{new}", f"target.{new}.variables") if new else (None, None)
+        if not edit_section(lambda: config_file.rename_section(section, renamed[0])):
+            raise _error(f'Unknown target "{old}"')
+        edit_section(lambda: config_file.rename_section(variables, renamed[1]))
         config_file.save()

@@ -6,8 +6,7 @@ options and turning positional arguments into targets.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -18,7 +17,7 @@ from sqlitch.cli.target_options import split_pairs, usage_failure
 from sqlitch.errors import SqlitchError
 
 if TYPE_CHECKING:
-    from sqlitch.cli.args import ParsedArgs
+    from sqlitch.cli.args import ParsedArgs, TargetOption
     from sqlitch.templating import Value
 
 HELP = """\
@@ -56,38 +55,41 @@ def resolve_targets(
     app: App,
     command_name: str,
     args: Sequence[str],
-    *,
     names: Sequence[str | None],
-    all_targets: bool,
-    plan_file: str | None,
-    top_dir: str | None,
+    opts: Mapping[str, Any],
 ) -> ParsedArgs:
-    """Positional arguments as targets and names, with -f/--top-dir applied."""
+    """Positional arguments as targets and names, with --all, -f and --top-dir applied."""
     from sqlitch.cli.args import parse_args
 
-    parsed = parse_args(
+    plan_file, top_dir = opts["plan_file"], opts["top_dir"]
+    overrides: dict[TargetOption, str] = {}
+    if plan_file:
+        overrides["plan_file"] = plan_file
+    if top_dir:
+        overrides["top_dir"] = top_dir
+    return parse_args(
         command_name,
         app.config,
         list(args),
         env=app.env,
         names=list(names),
-        all_targets=all_targets,
+        all_targets=bool(opts["all_"]),
         no_changes=True,
+        overrides=overrides,
     )
-    extra = {k: v for k, v in (("plan_file", plan_file), ("top_dir", top_dir)) if v}
-    if extra:
-        parsed.targets = [
-            dataclasses.replace(t, overrides={**t.overrides, **extra}) for t in parsed.targets
-        ]
-    return parsed
 
 
-def target_named_in(parsed: ParsedArgs, args: Sequence[str]) -> str | None:
-    """The first target whose name is one of the arguments (a likely mistake)."""
+def reject_target_name(
+    parsed: ParsedArgs, args: Sequence[str], command_name: str, noun: str
+) -> None:
+    """Fail when an argument read as a target was likely meant as the ``noun`` name."""
     for target in parsed.targets:
         if target.name in args:
-            return target.name
-    return None
+            raise SqlitchError(
+                f'Name "{target.name}" identifies a target; use "--{noun} {target.name}" '
+                f"to use it for the {noun} name",
+                ident=command_name,
+            )
 
 
 def collect_variables(pairs: Sequence[tuple[str, str]]) -> dict[str, Value]:
@@ -102,7 +104,7 @@ def collect_variables(pairs: Sequence[tuple[str, str]]) -> dict[str, Value]:
     return found
 
 
-class _RawArgsCommand(SqitchCommand):
+class RawArgsCommand(SqitchCommand):
     """Keeps the raw arguments: Getopt::Long names an option as it was typed."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -195,24 +197,10 @@ def add_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
 
     if not args and not opts["change_name"]:
         raise usage_failure(usage)
-    parsed = resolve_targets(
-        app,
-        "add",
-        args,
-        names=[opts["change_name"]],
-        all_targets=bool(opts["all_"]),
-        plan_file=opts["plan_file"],
-        top_dir=opts["top_dir"],
-    )
+    parsed = resolve_targets(app, "add", args, [opts["change_name"]], opts)
     name = parsed.names[0]
     if name is None:
-        clash = target_named_in(parsed, args)
-        if clash is not None:
-            raise SqlitchError(
-                f'Name "{clash}" identifies a target; use "--change {clash}" '
-                "to use it for the change name",
-                ident="add",
-            )
+        reject_target_name(parsed, args, "add", "change")
         raise usage_failure(usage)
 
     request = AddRequest(
@@ -231,5 +219,5 @@ def add_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     return 0
 
 
-add_command.__class__ = _RawArgsCommand
+add_command.__class__ = RawArgsCommand
 command = add_command

@@ -39,15 +39,7 @@ def rework_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.rework import ReworkRequest, rework_change
 
     warn_top_dir(app, "rework", opts["top_dir"])
-    parsed = resolve_targets(
-        app,
-        "rework",
-        args,
-        names=[opts["change_name"]],
-        all_targets=bool(opts["all_"]),
-        plan_file=opts["plan_file"],
-        top_dir=opts["top_dir"],
-    )
+    parsed = resolve_targets(app, "rework", args, [opts["change_name"]], opts)
     name = parsed.names[0]
     if not name:
         raise usage_failure(rework_command.usage_text())

@@ -8,8 +8,12 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import command
-from sqlitch.cli.commands.add import context_options, resolve_targets, target_named_in, warn_top_dir
-from sqlitch.errors import SqlitchError
+from sqlitch.cli.commands.add import (
+    context_options,
+    reject_target_name,
+    resolve_targets,
+    warn_top_dir,
+)
 
 HELP = """\
 With a tag name, add that tag to the last change of the plan, or to the
@@ -33,27 +37,13 @@ def tag_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.tag import add_tag, list_tags
 
     warn_top_dir(app, "tag", opts["top_dir"])
-    parsed = resolve_targets(
-        app,
-        "tag",
-        args,
-        names=[opts["tag_name"], opts["change_name"]],
-        all_targets=bool(opts["all_"]),
-        plan_file=opts["plan_file"],
-        top_dir=opts["top_dir"],
-    )
+    parsed = resolve_targets(app, "tag", args, [opts["tag_name"], opts["change_name"]], opts)
     name, change = parsed.names
     if name is not None:
         add_tag(app, name, change, list(opts["notes"]), parsed.targets)
         return 0
     if args:
-        clash = target_named_in(parsed, args)
-        if clash is not None:
-            raise SqlitchError(
-                f'Name "{clash}" identifies a target; use "--tag {clash}" '
-                "to use it for the tag name",
-                ident="tag",
-            )
+        reject_target_name(parsed, args, "tag", "tag")
     list_tags(app, parsed.targets)
     return 0
 

@@ -7,8 +7,8 @@ from typing import Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import UsageFailure, command
-from sqlitch.cli.target_options import split_pairs, target_options, usage_failure
+from sqlitch.cli.command import command
+from sqlitch.cli.target_options import run_action, target_options
 
 HELP = """\
 Without an action, or with "list", print the configured targets (with -v,
@@ -32,24 +32,9 @@ USAGE = [
 @click.argument("args", nargs=-1)
 @target_options(click.option("--uri", metavar="<uri>", help="Database URI."))
 def target_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
-    from sqlitch.services.engine import MissingArgument
-    from sqlitch.services.init import build_properties
     from sqlitch.services.target import TargetService
 
-    usage = target_command.usage_text()
-    dirs = split_pairs("dir", opts.pop("dirs"), usage)
-    variables = split_pairs("set", opts.pop("variables"), usage)
-    props = build_properties("target", dirs=dirs, variables=variables, **opts)
-    service = TargetService(app, props)
-    name = (args[0] if args and args[0] else "list").replace("-", "_")
-    action = service.action(name)
-    if action is None:
-        raise UsageFailure(f'Unknown action "{name}"', usage)
-    try:
-        action(args[1:])
-    except MissingArgument:
-        raise usage_failure(usage) from None
-    return 0
+    return run_action(app, target_command, TargetService, args, opts)
 
 
 command = target_command
