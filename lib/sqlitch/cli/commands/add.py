@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import SqitchCommand, command
+from sqlitch.cli.command import RAW_ARGS, command
 from sqlitch.cli.target_options import split_pairs, usage_failure
 from sqlitch.errors import SqlitchError
 
@@ -104,14 +104,6 @@ def collect_variables(pairs: Sequence[tuple[str, str]]) -> dict[str, Value]:
     return found
 
 
-class RawArgsCommand(SqitchCommand):
-    """Keeps the raw arguments: Getopt::Long names an option as it was typed."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        ctx.meta["sqlitch.raw_args"] = list(args)
-        return super().parse_args(ctx, args)
-
-
 def _typed_name(raw: Sequence[str], short: str, value: str) -> str | None:
     """``short`` (e.g. ``s``) if that flag introduced ``value``, else None."""
     for i, arg in enumerate(raw):
@@ -128,7 +120,7 @@ def hash_option_pairs(
     values: Sequence[str], long: str, short: str | None, usage: str
 ) -> list[tuple[str, str]]:
     """``key=value`` values of a Getopt hash option, erroring as Getopt::Long does."""
-    raw: list[str] = click.get_current_context().meta.get("sqlitch.raw_args", [])
+    raw: list[str] = click.get_current_context().meta.get(RAW_ARGS, [])
     for value in values:
         if "=" not in value:
             name = (short and _typed_name(raw, short, value)) or long
@@ -219,5 +211,4 @@ def add_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     return 0
 
 
-add_command.__class__ = RawArgsCommand
 command = add_command

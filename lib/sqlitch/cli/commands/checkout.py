@@ -8,7 +8,6 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import SqitchCommand, UsageFailure, command
-from sqlitch.cli.commands.add import RawArgsCommand
 from sqlitch.cli.commands.deploy import build_connect, parse_connect_args
 from sqlitch.cli.commands.rebase import build_revert_deploy, revert_deploy_options
 
@@ -41,5 +40,4 @@ def checkout_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     return 0
 
 
-checkout_command.__class__ = RawArgsCommand
 command = checkout_command

@@ -9,7 +9,6 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import SqitchCommand, command
-from sqlitch.cli.commands.add import RawArgsCommand
 from sqlitch.cli.commands.deploy import (
     build_connect,
     connect_options,
@@ -106,5 +105,4 @@ def rebase_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
 
 
 # Getopt::Long names a hash option as typed (-e or --set-deploy) in errors.
-rebase_command.__class__ = RawArgsCommand
 command = rebase_command
