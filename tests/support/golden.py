@@ -42,6 +42,9 @@ SQITCH_VERSION = "1.3.1"
 # Without "@" faketime freezes the clock: Sqitch can take over a second to
 # start on a loaded machine, and a running clock would then record 00:00:01.
 FAKETIME_SPEC = "2026-01-01 00:00:00"
+# A scenario with clock = "running" starts the clock there and lets it run:
+# reverts after deploys in one Sqitch process need distinct timestamps.
+FAKETIME_SPECS = {"frozen": FAKETIME_SPEC, "running": "@" + FAKETIME_SPEC}
 
 # ASCII on purpose: Sqitch 1.3.1 double-encodes non-ASCII SQITCH_FULLNAME
 # (a bug SQLitch does not copy; see docs/PARITY.md). UTF-8 planner names are
@@ -51,7 +54,7 @@ EMAIL = "marge@example.com"
 
 DEFAULT_COMPARE = ("exit", "stdout", "stderr", "files")
 _COMPARE_KEYS = frozenset({*DEFAULT_COMPARE, "stdout-first-line", "stderr-first-line"})
-_SCENARIO_KEYS = frozenset({"description", "files", "env", "step"})
+_SCENARIO_KEYS = frozenset({"description", "files", "env", "step", "clock"})
 _STEP_KEYS = frozenset({"args", "stdin", "env", "files", "compare", "shell"})
 
 # Placeholders, most specific first: normalisation replaces the sub-directories
@@ -99,6 +102,7 @@ class Scenario:
     files: Mapping[str, str] = field(default_factory=dict)
     env: Mapping[str, str] = field(default_factory=dict)
     steps: tuple[Step, ...] = ()
+    clock: str = "frozen"
 
     @property
     def command(self) -> str:
@@ -185,7 +189,14 @@ def load_scenario(path: Path, root: Path = SCENARIO_DIR) -> Scenario:
         files=_str_table(raw.get("files", {}), f"{sid}: files"),
         env=_str_table(raw.get("env", {}), f"{sid}: env"),
         steps=tuple(_parse_step(s, f"{sid}: step[{i}]") for i, s in enumerate(steps)),
+        clock=_clock(raw.get("clock", "frozen"), sid),
     )
+
+
+def _clock(value: object, sid: str) -> str:
+    if value not in FAKETIME_SPECS:
+        raise ScenarioError(f"{sid}: clock must be one of {', '.join(FAKETIME_SPECS)}")
+    return str(value)
 
 
 def scenario_paths(root: Path = SCENARIO_DIR, only: str | None = None) -> list[Path]:
@@ -363,6 +374,7 @@ class Invocation:
     stdin: str
     env: dict[str, str]
     cwd: Path
+    clock: str = "frozen"
 
 
 # Runs one invocation; returns (exit code, stdout bytes, stderr bytes).
@@ -411,6 +423,7 @@ def run_scenario(scenario: Scenario, tmp: Path, runner: StepRunner) -> list[Gold
             stdin=layout.expand(step.stdin),
             env=standard_env(layout, scenario.env, step.env),
             cwd=layout.project,
+            clock=scenario.clock,
         )
         if step.shell:
             subprocess.run(

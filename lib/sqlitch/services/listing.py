@@ -53,6 +53,23 @@ def apply_oneline(opts: ListingOptions) -> None:
             opts.abbrev = 6
 
 
+def checked_date_format(app: App, opts: ListingOptions, command: str) -> str:
+    """--date-format, else ``<command>.date_format``, else iso; unknown ones fail.
+
+    Sqitch checks this while building the command, before its error handler
+    is set up, so the failure exits 255.
+    """
+    from sqlitch.formatting import validate_date_format
+
+    date_format = opts.date_format or app.config.get(f"{command}.date_format")
+    if date_format:
+        try:
+            validate_date_format(str(date_format))
+        except SqlitchError as exc:
+            raise SqlitchError(exc.message, ident=exc.ident, exitval=255) from None
+    return str(date_format or "iso")
+
+
 def item_formatter(app: App, opts: ListingOptions, command: str, date_format: str) -> ItemFormatter:
     """The formatter for the options and the ``<command>.color`` setting."""
     from sqlitch.formatting import COLOR_MODES, ItemFormatter

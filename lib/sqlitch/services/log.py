@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlitch.errors import SqlitchError
-from sqlitch.services.listing import Listing, ListingOptions, apply_oneline, item_formatter
+from sqlitch.services.listing import (
+    Listing,
+    ListingOptions,
+    apply_oneline,
+    checked_date_format,
+    item_formatter,
+)
 
 if TYPE_CHECKING:
     from sqlitch.app import App
@@ -74,12 +80,9 @@ LogListing = Listing[LogOptions]
 
 def prepare_log(app: App, opts: LogOptions) -> LogListing:
     """Resolve and check the format, date format and colour (before any target)."""
-    from sqlitch.formatting import validate_date_format
 
     apply_oneline(opts)
-    date_format = opts.date_format or app.config.get("log.date_format")
-    if date_format:
-        validate_date_format(str(date_format))
+    date_format = checked_date_format(app, opts, "log")
     name = opts.format or app.config.get("log.format")
     template = LOG_FORMATS["medium"]
     if name:
@@ -89,8 +92,9 @@ def prepare_log(app: App, opts: LogOptions) -> LogListing:
         elif name in LOG_FORMATS:
             template = LOG_FORMATS[name]
         else:
-            raise SqlitchError(f'Unknown log format "{name}"', ident="log")
-    formatter = item_formatter(app, opts, "log", str(date_format or "iso"))
+            # Checked while Sqitch builds the command: exit 255, as for plan.
+            raise SqlitchError(f'Unknown log format "{name}"', ident="log", exitval=255)
+    formatter = item_formatter(app, opts, "log", date_format)
     return LogListing(opts, template, formatter)
 
 

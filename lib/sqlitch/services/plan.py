@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlitch.errors import SqlitchError
-from sqlitch.services.listing import Listing, ListingOptions, apply_oneline, item_formatter
+from sqlitch.services.listing import (
+    Listing,
+    ListingOptions,
+    apply_oneline,
+    checked_date_format,
+    item_formatter,
+)
 
 if TYPE_CHECKING:
     from sqlitch.app import App
@@ -106,20 +112,6 @@ def load_target_plan(target: Target) -> Plan:
     return load_plan(Path(target.plan_file), file=str(target.plan_file))
 
 
-def plan_date_format(app: App, opts: PlanOptions) -> str:
-    """--date-format, else plan.date_format, else iso; unknown formats fail."""
-    from sqlitch.formatting import validate_date_format
-
-    date_format = opts.date_format or app.config.get("plan.date_format")
-    if date_format:
-        try:
-            validate_date_format(str(date_format))
-        except SqlitchError as exc:
-            # Sqitch checks this before its error handler is set up: exit 255.
-            raise SqlitchError(exc.message, ident=exc.ident, exitval=255) from None
-    return str(date_format or "iso")
-
-
 def plan_template(app: App, opts: PlanOptions) -> str:
     name = opts.format or app.config.get("plan.format")
     if name:
@@ -134,7 +126,7 @@ PlanListing = Listing[PlanOptions]
 def prepare_plan(app: App, opts: PlanOptions) -> PlanListing:
     """Check formats and colour in Sqitch's order (before any target is resolved)."""
     apply_oneline(opts)
-    date_format = plan_date_format(app, opts)
+    date_format = checked_date_format(app, opts, "plan")
     template = plan_template(app, opts)
     return PlanListing(opts, template, item_formatter(app, opts, "plan", date_format))
 
