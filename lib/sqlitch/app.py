@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -21,13 +20,19 @@ if TYPE_CHECKING:
     from sqlitch.config import Config
 
 
-@dataclass
 class CoreOptions:
-    """Options given before (or anywhere around) the command name."""
+    """Options given before (or anywhere around) the command name.
 
-    verbosity: int | None = None
-    no_pager: bool = False
-    chdir: str | None = None
+    A plain class, not a dataclass: ``dataclasses`` (and the ``inspect`` it
+    imports) would cost start-up time on every command.
+    """
+
+    def __init__(
+        self, verbosity: int | None = None, no_pager: bool = False, chdir: str | None = None
+    ) -> None:
+        self.verbosity = verbosity
+        self.no_pager = no_pager
+        self.chdir = chdir
 
 
 def _prepend(prefix: str, parts: tuple[object, ...]) -> str:

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
 
 from sqlitch.engines.names import (
     DEFAULT_CLIENTS,
@@ -27,6 +26,14 @@ from sqlitch.engines.names import (
     require_engine_class,
 )
 from sqlitch.errors import SqlitchError
+
+
+def unquote(text: str) -> str:
+    """urllib's percent-decoding, imported on first use (urllib costs start-up)."""
+    from urllib.parse import unquote as decode
+
+    return decode(text)
+
 
 if TYPE_CHECKING:
     from sqlitch.config import Config
@@ -253,6 +260,10 @@ class Target:
     config: Config = field(repr=False)
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
     overrides: Mapping[str, str] = field(default_factory=dict)
+    # script_dir results: deploy/revert/verify ask for them once per change.
+    _script_dirs: dict[tuple[str, bool], PurePosixPath] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def target(self) -> str:
@@ -306,11 +317,14 @@ class Target:
 
     def script_dir(self, kind: str, *, reworked: bool = False) -> PurePosixPath:
         """deploy/revert/verify directory (or its reworked counterpart)."""
+        cached = self._script_dirs.get((kind, reworked))
+        if cached is not None:
+            return cached
         key = f"reworked_{kind}_dir" if reworked else f"{kind}_dir"
         value = self._setting(key)
-        if value:
-            return _path(value)
-        return (self.reworked_dir if reworked else self.top_dir) / kind
+        found = _path(value) if value else (self.reworked_dir if reworked else self.top_dir) / kind
+        self._script_dirs[kind, reworked] = found
+        return found
 
     @property
     def deploy_dir(self) -> PurePosixPath:

@@ -9,6 +9,8 @@ they are reproduced here by hand rather than approximated.
 
 from __future__ import annotations
 
+import functools
+
 from sqlitch.errors import SqlitchError
 
 _QUOTES = "\"'"
@@ -114,6 +116,9 @@ def _perl_true(value: str | None) -> bool:
     return bool(value) and value != "0"
 
 
+# Pure and hot (every config lookup); errors are not cached, so bad keys
+# still raise every time.
+@functools.lru_cache(maxsize=4096)
 def canonical_key(key: str) -> str:
     """Lower-case section and name, keep the subsection (GitLike's canonical_case)."""
     section, subsection, name = split_key(key)

@@ -271,10 +271,16 @@ class Registry:
     #: Source of "now"; committed_at values are kept strictly increasing.
     now: Callable[[], datetime] = _precise_now
     _last_ts: datetime | None = field(default=None, repr=False)
+    # Rendered statements by template: deploys run the same few per change.
+    _rendered: dict[str, str] = field(default_factory=dict, repr=False)
 
     # -- plumbing ------------------------------------------------------------
     def _sql(self, text: str) -> str:
-        return self.dialect.sql(text.replace("{agg}", self.dialect.listagg("t.tag")))
+        rendered = self._rendered.get(text)
+        if rendered is None:
+            rendered = self.dialect.sql(text.replace("{agg}", self.dialect.listagg("t.tag")))
+            self._rendered[text] = rendered
+        return rendered
 
     def execute(self, text: str, params: Sequence[object] = ()) -> Any:
         """Run a registry statement (``?`` placeholders, ``{table}`` fields)."""

@@ -299,8 +299,10 @@ def _two_digit_year(d: datetime) -> str:
 _CldrCode = Callable[[datetime, re.Match[str]], str]
 
 # Order matters: a run of letters takes the first entry whose regex matches it.
-_CLDR: list[tuple[re.Pattern[str], _CldrCode]] = [
-    (re.compile(p), f)
+# Patterns stay uncompiled until used (re caches them): compiling all of them
+# at import would cost every command that merely imports this module.
+_CLDR: list[tuple[str, _CldrCode]] = [
+    (p, f)
     for p, f in (
         ("GGGGG", lambda d, m: "A" if d.year > 0 else "B"),
         ("GGGG", lambda d, m: _METHODS["era_name"](d)),
@@ -373,7 +375,7 @@ _CLDR_TOKEN = re.compile(r"'((?:[^']|'')*)'|(([a-zA-Z])\3*)|(.)", re.S)
 
 def _cldr_run(moment: datetime, run: str) -> str:
     for regex, handler in _CLDR:
-        match = regex.search(run)
+        match = re.search(regex, run)
         if match:
             return handler(moment, match)
     return run

@@ -8,10 +8,12 @@ not given. The program is $SQITCH_PAGER, else core.pager, else $PAGER, else
 from __future__ import annotations
 
 import contextlib
-import subprocess
 import sys
 from collections.abc import Mapping
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:  # subprocess is imported only when a pager really starts
+    import subprocess
 
 __all__ = ["Pager", "pager_program"]
 
@@ -30,6 +32,8 @@ class Pager:
 
     def __enter__(self) -> Pager:
         if self.enabled:
+            import subprocess
+
             with contextlib.suppress(OSError):
                 self._process = subprocess.Popen(  # noqa: S602 - the user's own pager command
                     self.program, shell=True, stdin=subprocess.PIPE, text=True, encoding="utf-8"

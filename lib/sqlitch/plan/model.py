@@ -37,7 +37,10 @@ def normalize_note(note: str) -> str:
     """Trim a note and decode its ``\\n``, ``\\r`` and ``\\\\`` escapes."""
     if not perl_true(note):
         return note
-    return re.sub(r"\\[\\nr]", lambda m: _UNESCAPES[m.group(0)], trim_space(note))
+    trimmed = trim_space(note)
+    if "\\" not in trimmed:  # nothing to decode (the common case)
+        return trimmed
+    return re.sub(r"\\[\\nr]", lambda m: _UNESCAPES[m.group(0)], trimmed)
 
 
 def escape_note(note: str) -> str:
@@ -49,9 +52,14 @@ def format_timestamp(moment: datetime) -> str:
     """Sqitch's raw date form, ``YYYY-MM-DDTHH:MM:SSZ`` in UTC."""
     from datetime import UTC
 
-    if moment.tzinfo is not None:
+    if moment.tzinfo is not None and moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Formatted by hand: plan loading does this once per change. The year is
+    # unpadded, as strftime's %Y is with glibc.
+    return (
+        f"{moment.year}-{moment.month:02d}-{moment.day:02d}"
+        f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z"
+    )
 
 
 @dataclass
@@ -63,15 +71,13 @@ class PlanContext:
     file: str = "sqitch.plan"
 
 
-_DEPEND_RE = re.compile(
-    rf"""\A(?P<conflicts>!?)
+# Compiled on first use (costly, and only plans with dependencies need it).
+_DEPEND_PATTERN = rf"""\A(?P<conflicts>!?)
     (?:(?P<project>{NAME}):)?
     (?:(?P<id>[0-9a-f]{{40}})
       |(?P<change>{NAME})(?:@(?P<tag>{NAME}))?
       |(?:@(?P<tag2>{NAME}))?
-    )\Z""",
-    re.VERBOSE,
-)
+    )\Z"""
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,7 @@ class Dependency:
     @classmethod
     def parse(cls, spec: str) -> Dependency | None:
         """Parse ``[!][project:](change[@tag] | @tag | sha1)``; None when malformed."""
-        match = _DEPEND_RE.match(spec)
+        match = re.match(_DEPEND_PATTERN, spec, re.VERBOSE)
         if match is None:
             return None
         return cls(
