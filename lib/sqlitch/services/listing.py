@@ -53,15 +53,15 @@ def apply_oneline(opts: ListingOptions) -> None:
             opts.abbrev = 6
 
 
-def checked_date_format(app: App, opts: ListingOptions, command: str) -> str:
-    """--date-format, else ``<command>.date_format``, else iso; unknown ones fail.
+def checked_date_format(app: App, given: str | None, command: str) -> str:
+    """--date-format (``given``), else ``<command>.date_format``, else iso.
 
-    Sqitch checks this while building the command, before its error handler
-    is set up, so the failure exits 255.
+    An unknown format fails. Sqitch checks this while building the command,
+    before its error handler is set up, so the failure exits 255.
     """
     from sqlitch.formatting import validate_date_format
 
-    date_format = opts.date_format or app.config.get(f"{command}.date_format")
+    date_format = given or app.config.get(f"{command}.date_format")
     if date_format:
         try:
             validate_date_format(str(date_format))

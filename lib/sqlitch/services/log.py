@@ -82,7 +82,7 @@ def prepare_log(app: App, opts: LogOptions) -> LogListing:
     """Resolve and check the format, date format and colour (before any target)."""
 
     apply_oneline(opts)
-    date_format = checked_date_format(app, opts, "log")
+    date_format = checked_date_format(app, opts.date_format, "log")
     name = opts.format or app.config.get("log.format")
     template = LOG_FORMATS["medium"]
     if name:

@@ -126,7 +126,7 @@ PlanListing = Listing[PlanOptions]
 def prepare_plan(app: App, opts: PlanOptions) -> PlanListing:
     """Check formats and colour in Sqitch's order (before any target is resolved)."""
     apply_oneline(opts)
-    date_format = checked_date_format(app, opts, "plan")
+    date_format = checked_date_format(app, opts.date_format, "plan")
     template = plan_template(app, opts)
     return PlanListing(opts, template, item_formatter(app, opts, "plan", date_format))
 

@@ -62,11 +62,9 @@ def first_target(app: App, targets: Sequence[Target]) -> Target:
 
 def status_settings(app: App, opts: StatusOptions) -> StatusOptions:
     """Options completed from status.* settings; an unknown date format fails first."""
-    from sqlitch.formatting import validate_date_format
+    from sqlitch.services.listing import checked_date_format
 
-    date_format = opts.date_format or app.config.get("status.date_format")
-    if date_format:
-        validate_date_format(str(date_format))
+    date_format = checked_date_format(app, opts.date_format, "status")
     show = {}
     for key in ("show_changes", "show_tags"):
         given = getattr(opts, key)
@@ -77,7 +75,7 @@ def status_settings(app: App, opts: StatusOptions) -> StatusOptions:
         project=opts.project,
         show_changes=show["show_changes"],
         show_tags=show["show_tags"],
-        date_format=str(date_format or "iso"),
+        date_format=date_format,
     )
 
 
