@@ -54,7 +54,7 @@ EMAIL = "marge@example.com"
 
 DEFAULT_COMPARE = ("exit", "stdout", "stderr", "files")
 _COMPARE_KEYS = frozenset({*DEFAULT_COMPARE, "stdout-first-line", "stderr-first-line"})
-_SCENARIO_KEYS = frozenset({"description", "files", "env", "step", "clock"})
+_SCENARIO_KEYS = frozenset({"description", "files", "env", "step", "clock", "needs"})
 _STEP_KEYS = frozenset({"args", "stdin", "env", "files", "compare", "shell"})
 
 # Placeholders, most specific first: normalisation replaces the sub-directories
@@ -103,6 +103,15 @@ class Scenario:
     env: Mapping[str, str] = field(default_factory=dict)
     steps: tuple[Step, ...] = ()
     clock: str = "frozen"
+    # Programs that must be on PATH for SQLitch to reproduce the recording
+    # (e.g. "sqlite3": a failing script's text comes from the client).
+    needs: tuple[str, ...] = ()
+
+    def missing_programs(self) -> list[str]:
+        """The programs in ``needs`` that are not on PATH."""
+        import shutil
+
+        return [program for program in self.needs if shutil.which(program) is None]
 
     @property
     def command(self) -> str:
@@ -190,7 +199,14 @@ def load_scenario(path: Path, root: Path = SCENARIO_DIR) -> Scenario:
         env=_str_table(raw.get("env", {}), f"{sid}: env"),
         steps=tuple(_parse_step(s, f"{sid}: step[{i}]") for i, s in enumerate(steps)),
         clock=_clock(raw.get("clock", "frozen"), sid),
+        needs=tuple(_str_list(raw.get("needs", []), f"{sid}: needs")),
     )
+
+
+def _str_list(value: object, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ScenarioError(f"{where} must be a list of strings")
+    return list(value)
 
 
 def _clock(value: object, sid: str) -> str:
