@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlitch.engines.names import (
     DEFAULT_CLIENTS,
@@ -53,10 +53,13 @@ _URIC = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'();/?:@&=+$,%#[]"
 )
 
-# Settings that can be overridden per target (the command-line properties).
-PATH_KEYS = (
+#: Target settings a command's options may override (Sqitch's target_params).
+TargetOption = Literal[
     "top_dir",
     "plan_file",
+    "registry",
+    "client",
+    "extension",
     "deploy_dir",
     "revert_dir",
     "verify_dir",
@@ -64,8 +67,8 @@ PATH_KEYS = (
     "reworked_deploy_dir",
     "reworked_revert_dir",
     "reworked_verify_dir",
-)
-OVERRIDE_KEYS = (*PATH_KEYS, "registry", "client", "extension")
+]
+TargetOverrides = Mapping[TargetOption, str]
 
 
 def _perl_true(value: object) -> bool:
@@ -515,3 +518,16 @@ def default_plan_file(top_dir: PurePosixPath) -> PurePosixPath:
             f"Both {sqitch_plan} and {sqlitch_plan} exist; remove one of them", ident="plan"
         )
     return sqlitch_plan if has_sqlitch else sqitch_plan
+
+
+def with_db_name(target: Target, name: str) -> Target:
+    """The target with its database replaced by ``name`` (Sqitch's -d/--db-name)."""
+    import dataclasses
+
+    uri = target.uri
+    if uri.opaque.startswith("//"):
+        authority = uri.opaque[2:].split("/", 1)[0]
+        text = f"db:{uri.engine}://{authority}/{name}"
+    else:
+        text = f"db:{uri.engine}:{name}"
+    return dataclasses.replace(target, uri=DbUri.parse(text))

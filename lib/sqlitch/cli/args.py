@@ -13,33 +13,17 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from sqlitch.engines.names import SQITCH_ENGINES
 from sqlitch.errors import SqlitchError
+from sqlitch.target import TargetOverrides
 
 if TYPE_CHECKING:
     from sqlitch.config import Config
     from sqlitch.target import Target
 
-__all__ = ["ParsedArgs", "TargetOption", "TargetOverrides", "parse_args", "plan_contains"]
-
-#: Target settings a command's options may override (Sqitch's target_params).
-TargetOption = Literal[
-    "top_dir",
-    "plan_file",
-    "registry",
-    "client",
-    "extension",
-    "deploy_dir",
-    "revert_dir",
-    "verify_dir",
-    "reworked_dir",
-    "reworked_deploy_dir",
-    "reworked_revert_dir",
-    "reworked_verify_dir",
-]
-TargetOverrides = Mapping[TargetOption, str]
+__all__ = ["ParsedArgs", "parse_args", "plan_contains"]
 
 
 @dataclass

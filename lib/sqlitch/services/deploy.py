@@ -8,7 +8,6 @@ override configured ones, and the engine is built for the first target.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,18 +52,6 @@ class Connected:
     changes: list[str]
 
 
-def _with_db_name(target: Target, name: str) -> Target:
-    from sqlitch.target import DbUri
-
-    uri = target.uri
-    if uri.opaque.startswith("//"):
-        authority = uri.opaque[2:].split("/", 1)[0]
-        text = f"db:{uri.engine}://{authority}/{name}"
-    else:
-        text = f"db:{uri.engine}:{name}"
-    return dataclasses.replace(target, uri=DbUri.parse(text))
-
-
 def collect_variables(
     app: App, target: Target, sections: Sequence[str], given: Mapping[str, str]
 ) -> dict[str, str]:
@@ -105,7 +92,9 @@ def open_engine(
     if len(parsed.targets) > 1:
         app.warn(f"Too many targets specified; connecting to {target.name}")
     if conn.db_name:
-        target = _with_db_name(target, conn.db_name)
+        from sqlitch.target import with_db_name
+
+        target = with_db_name(target, conn.db_name)
     options.runner = conn.runner or options.runner
     options.variables = collect_variables(app, target, variable_sections, conn.variables)
     plan = load_plan(Path(target.plan_file), file=str(target.plan_file))

@@ -6,7 +6,6 @@ stand-in plan, since upgrading touches only the registry tables.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -18,19 +17,6 @@ if TYPE_CHECKING:
     from sqlitch.target import Target
 
 __all__ = ["upgrade"]
-
-
-def _with_db_name(target: Target, name: str) -> Target:
-    """The target with --db-name replacing its database (as Sqitch's -d does)."""
-    from sqlitch.target import DbUri
-
-    uri = target.uri
-    if uri.opaque.startswith("//"):
-        authority = uri.opaque[2:].split("/", 1)[0]
-        text = f"db:{uri.engine}://{authority}/{name}"
-    else:
-        text = f"db:{uri.engine}:{name}"
-    return dataclasses.replace(target, uri=DbUri.parse(text))
 
 
 def _engine_for(app: App, target: Target, runner: str | None) -> Engine:
@@ -57,7 +43,9 @@ def upgrade(
     if len(targets) > 1:
         app.warn(f"Too many targets specified; using {target.name}")
     if db_name:
-        target = _with_db_name(target, db_name)
+        from sqlitch.target import with_db_name
+
+        target = with_db_name(target, db_name)
     with _engine_for(app, target, runner) as engine, engine.translated():
         release = engine.registry_release
         destination = engine.registry_destination()

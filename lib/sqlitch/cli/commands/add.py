@@ -17,7 +17,8 @@ from sqlitch.cli.target_options import split_pairs, usage_failure
 from sqlitch.errors import SqlitchError
 
 if TYPE_CHECKING:
-    from sqlitch.cli.args import ParsedArgs, TargetOption
+    from sqlitch.cli.args import ParsedArgs
+    from sqlitch.target import TargetOption
     from sqlitch.templating import Value
 
 HELP = """\

@@ -11,8 +11,9 @@ from sqlitch.app import App
 from sqlitch.cli.command import SqitchCommand, command
 
 if TYPE_CHECKING:
-    from sqlitch.cli.args import ParsedArgs, TargetOption
+    from sqlitch.cli.args import ParsedArgs
     from sqlitch.services.deploy import ConnectOptions
+    from sqlitch.target import TargetOption
 
 HELP = """\
 Apply the plan's changes that the target database does not have yet, in plan

@@ -34,8 +34,9 @@ USAGE = ["upgrade [options] [<database>]"]
     help="Run upgrade scripts with the client or the built-in driver.",
 )
 def upgrade_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
-    from sqlitch.cli.args import TargetOption, parse_args
+    from sqlitch.cli.args import parse_args
     from sqlitch.services.upgrade import upgrade
+    from sqlitch.target import TargetOption
 
     given: dict[TargetOption, str | None] = {
         "registry": opts["registry"],
