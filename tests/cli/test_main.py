@@ -155,3 +155,16 @@ def test_bad_integer_values_use_getopt_wording(capsys: Capture) -> None:
     assert capsys.readouterr().err.startswith(
         'Value "soon" invalid for option lock-timeout (number expected)\n'
     )
+
+
+@pytest.mark.parametrize(("engine", "name"), [("pg", "PostgreSQL"), ("mysql", "MySQL")])
+def test_database_commands_on_engines_not_built_yet(
+    capsys: Capture, engine: str, name: str
+) -> None:
+    Path("sqitch.conf").write_text(f"[core]\n\tengine = {engine}\n")
+    Path("sqitch.plan").write_text("%syntax-version=1.0.0\n%project=p\n\n")
+    assert run(["status"]) == 2
+    assert capsys.readouterr().err == (
+        f'The {name} engine ("{engine}") cannot connect to databases in this release '
+        "of SQLitch; only SQLite can\n"
+    )

@@ -861,7 +861,15 @@ def load_engine(
     factories: dict[str, Callable[[], type[Engine]]] = {"sqlite": _sqlite}
     factory = factories.get(key)
     if factory is None:
-        raise hurl(f"Unable to load App::Sqitch::Engine::{key}")
+        # pg and mysql are SQLitch engines whose database side is not built
+        # yet: targets, config and plan commands work, database commands not.
+        from sqlitch.engines.names import DISPLAY_NAMES
+
+        raise hurl(
+            f'The {DISPLAY_NAMES.get(key, key)} engine ("{key}") cannot connect to '
+            "databases in this release of SQLitch; only SQLite can",
+            ident="engine",
+        )
     return factory()(target, plan, reporter, options)
 
 
