@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -141,6 +142,7 @@ def test_log_only_runs_no_script(
     assert len(ENGINES[case[0]][1](isolated_env, "changes")) == 3
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SQLite deploy locks use flock (POSIX)")
 def test_lock_blocks_a_second_deploy(
     case: tuple[str, str], capsys: pytest.CaptureFixture[str], isolated_env: Path
 ) -> None:
