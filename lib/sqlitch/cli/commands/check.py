@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import command
+
+if TYPE_CHECKING:
+    from sqlitch.target import TargetOverrides
 
 HELP = """\
 Compare the script hash recorded for each deployed change with the hash of
@@ -26,11 +29,18 @@ USAGE = ["check [options] [<database>]"]
 @click.option(
     "-s", "--set", "variables", multiple=True, metavar="<key=value>", help="A client variable."
 )
+@click.option("-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file to check.")
+@click.option("--top-dir", "top_dir", metavar="<dir>", hidden=True)
 def check_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.cli.args import parse_args
+    from sqlitch.cli.commands.show import context_overrides
     from sqlitch.services.check import run_check
 
-    parsed = parse_args("check", app.config, args, env=app.env, target=opts["target"])
+    # Only plan_file and top_dir keys: the TargetOption names.
+    overrides = cast("TargetOverrides", context_overrides(app, "check", opts))
+    parsed = parse_args(
+        "check", app.config, args, env=app.env, target=opts["target"], overrides=overrides
+    )
     return run_check(app, parsed.targets, parsed.changes, opts["from_change"], opts["to_change"])
 
 

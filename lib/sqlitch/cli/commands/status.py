@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import command
+
+if TYPE_CHECKING:
+    from sqlitch.target import TargetOverrides
 
 HELP = """\
 Show the most recently deployed change of the project in a target database,
@@ -27,10 +30,16 @@ USAGE = ["status [options] [<database>]"]
     "--show-changes", "show_changes", is_flag=True, default=None, help="List deployed changes."
 )
 @click.option("--date-format", "--date", "date_format", metavar="<format>", help="Date layout.")
+@click.option("-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file to compare with.")
+@click.option("--top-dir", "top_dir", metavar="<dir>", hidden=True)
 def status_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.cli.args import parse_args
+    from sqlitch.cli.commands.show import context_overrides
     from sqlitch.services.status import StatusOptions, run_status, status_settings
 
+    # Sqitch warns about --top-dir while configuring, before anything else.
+    # Only plan_file and top_dir keys: the TargetOption names.
+    overrides = cast("TargetOverrides", context_overrides(app, "status", opts))
     options = status_settings(
         app,
         StatusOptions(
@@ -41,7 +50,13 @@ def status_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
         ),
     )
     parsed = parse_args(
-        "status", app.config, args, env=app.env, target=opts["target"], no_changes=True
+        "status",
+        app.config,
+        args,
+        env=app.env,
+        target=opts["target"],
+        no_changes=True,
+        overrides=overrides,
     )
     return run_status(app, options, parsed.targets)
 
