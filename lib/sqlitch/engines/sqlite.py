@@ -87,6 +87,13 @@ class SqliteDriverRunner:
             text = path.read_bytes().decode("utf-8")
         except OSError:
             raise hurl(f'cannot open "{path}"', ident="sqlite") from None
+        except UnicodeDecodeError as exc:
+            # The client passes any bytes through; Python's driver takes text only.
+            raise hurl(
+                f"{path}: not UTF-8 ({exc.reason} at byte {exc.start});"
+                " use the client runner (--runner client)",
+                ident="sqlite",
+            ) from None
         check_driver_script(path, text)
         try:
             self._connection().executescript(text)
@@ -199,6 +206,9 @@ class SqliteEngine(Engine):
         return bool(found)
 
     def create_registry(self) -> None:
+        # Sqitch builds its client command (which needs the database name)
+        # before loading the registry, so `db:sqlite:` fails here.
+        _ = self.database
         script = self.sql_file("registry.sql").read_text(encoding="utf-8")
         self._registry_connection().executescript(script)
 

@@ -191,10 +191,23 @@ class Plan:
                     return True
             return False
 
+        # Walk indexes exactly as Sqitch does, Perl's negative indexing
+        # included: a reverse window running past the first change wraps
+        # round to the newest ones (`plan --reverse -n 3` of a 2-change plan
+        # lists the newest change twice) until the index falls off the list.
         changes = self._index.changes
-        ordered = list(reversed(changes)) if reverse else list(changes)
-        window = ordered[offset : offset + limit] if limit else ordered[offset:]
-        return [change for change in window if passes(change)]
+        count = len(changes)
+        if reverse:
+            indexes = range(count - (offset + 1), count - (offset + 1) - limit if limit else -1, -1)
+        else:
+            indexes = range(offset, offset + limit if limit else count)
+        found: list[Change] = []
+        for index in indexes:
+            if not -count <= index < count:
+                break
+            if passes(changes[index]):
+                found.append(changes[index])
+        return found
 
     # -- edits -----------------------------------------------------------
 

@@ -39,7 +39,13 @@ def run_check(
 
     from sqlitch.plan import load_plan
 
-    plan = load_plan(Path(target.plan_file), file=str(target.plan_file))
+    try:
+        plan = load_plan(Path(target.plan_file), file=str(target.plan_file))
+    except SqlitchError:
+        from sqlitch.services.deploy import require_registry
+
+        require_registry(app, target)
+        raise
     with open_engine(app, target, plan) as engine:
         return check(app, engine, plan, start, end)
 

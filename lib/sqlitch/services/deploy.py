@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from sqlitch.errors import hurl
+from sqlitch.errors import SqlitchError, hurl
 
 if TYPE_CHECKING:
     from sqlitch.app import App
@@ -97,9 +97,30 @@ def open_engine(
         target = with_db_name(target, conn.db_name)
     options.runner = conn.runner or options.runner
     options.variables = collect_variables(app, target, variable_sections, conn.variables)
-    plan = load_plan(Path(target.plan_file), file=str(target.plan_file))
+    try:
+        plan = load_plan(Path(target.plan_file), file=str(target.plan_file))
+    except SqlitchError:
+        if command in REGISTRY_FIRST:
+            require_registry(app, target, options)
+        raise
     engine = load_engine(target, plan, app, options)
     return Connected(engine, target, list(parsed.changes))
+
+
+# Sqitch reads the plan lazily, and these commands check the registry before
+# they need it: a missing or broken plan is reported only when the registry
+# exists ("No registry found ..." otherwise).
+REGISTRY_FIRST = frozenset({"revert", "verify", "rebase", "check"})
+
+
+def require_registry(app: App, target: Target, options: EngineOptions | None = None) -> None:
+    """Sqitch's check_registry, on an engine with an empty stand-in plan."""
+    from sqlitch.engines.base import load_engine
+    from sqlitch.plan import Plan
+
+    stand_in = Plan.new("", file=str(target.plan_file))
+    with load_engine(target, stand_in, app, options) as engine, engine.translated():
+        engine.check_registry()
 
 
 def deploy(

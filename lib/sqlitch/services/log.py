@@ -125,11 +125,13 @@ def event_item(event: Event) -> dict[str, object]:
 
 def run_log(app: App, listing: LogListing, targets: Sequence[Target]) -> int:
     from sqlitch.services.listing import open_pager
-    from sqlitch.services.status import first_target, load_target_plan, open_engine
+    from sqlitch.services.status import first_target, open_engine
 
     opts = listing.opts
     target = first_target(app, targets)
-    with open_engine(app, target, load_target_plan(target)) as engine:
+    # The log reads the registry alone: as in Sqitch, the plan is never
+    # parsed, so a broken or missing plan file does not stop it.
+    with open_engine(app, target) as engine:
         if not engine.registry_initialized():
             raise SqlitchError(
                 f"Database {engine.registry_destination()} has not been initialized for Sqitch",

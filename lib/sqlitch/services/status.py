@@ -82,9 +82,17 @@ def status_settings(app: App, opts: StatusOptions) -> StatusOptions:
 def run_status(app: App, opts: StatusOptions, targets: Sequence[Target]) -> int:
     """Report the state of the first target; exit 1 when nothing is deployed."""
     target = first_target(app, targets)
-    plan = load_target_plan(target)
+    plan_error: SqlitchError | None = None
+    try:
+        plan = load_target_plan(target)
+    except SqlitchError as exc:
+        plan, plan_error = None, exc
     with open_engine(app, target, plan) as engine:
         app.comment(f"On database {engine.destination}")
+        if plan_error is not None and not opts.project:
+            # Sqitch parses the plan after printing the header; with --project
+            # it never needs to, and reports the status as unknown.
+            raise plan_error
         project = opts.project or _project(engine, plan)
         state = engine.registry.current_state(project)
         if state is None:  # also when there is no registry at all, as in Sqitch
