@@ -8,8 +8,9 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from sqlitch.cli.commands.add import _typed_name, collect_variables
+from sqlitch.cli.commands.add import collect_variables
 from sqlitch.cli.main import run
+from sqlitch.cli.target_options import _typed_name
 from sqlitch.errors import SqlitchError
 from sqlitch.services import add as add_service
 from sqlitch.services.rework import _check_copies, _Copy

@@ -1,18 +1,19 @@
 """Options shared by the commands that configure targets: init, engine, target.
 
 Sqitch gives these commands one option set (Role::TargetConfigCommand);
-keeping it here lets each command module stay a thin declaration.
+keeping it here lets each command module stay a thin declaration. Also the
+Getopt::Long-style parsing of ``key=value`` hash options (-s, --dir, --use).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import SqitchCommand, UsageFailure
+from sqlitch.cli.command import RAW_ARGS, SqitchCommand, UsageFailure
 
 if TYPE_CHECKING:
     from sqlitch.services.config_actions import ActionService
@@ -99,3 +100,27 @@ def run_action(
     except MissingArgument:
         raise usage_failure(usage) from None
     return 0
+
+
+def _typed_name(raw: Sequence[str], short: str, value: str) -> str | None:
+    """``short`` (e.g. ``s``) if that flag introduced ``value``, else None."""
+    for i, arg in enumerate(raw):
+        if arg == "--":
+            break
+        if arg == f"-{short}" and i + 1 < len(raw) and raw[i + 1] == value:
+            return short
+        if arg == f"-{short}{value}":
+            return short
+    return None
+
+
+def hash_option_pairs(
+    values: Sequence[str], long: str, short: str | None, usage: str
+) -> list[tuple[str, str]]:
+    """``key=value`` values of a Getopt hash option, erroring as Getopt::Long does."""
+    raw: list[str] = click.get_current_context().meta.get(RAW_ARGS, [])
+    for value in values:
+        if "=" not in value:
+            name = (short and _typed_name(raw, short, value)) or long
+            split_pairs(name, (value,), usage)
+    return split_pairs(long, tuple(values), usage)

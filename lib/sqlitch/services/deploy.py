@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from sqlitch.errors import SqlitchError, hurl
+from sqlitch.services.context import warn_top_dir
 
 if TYPE_CHECKING:
     from sqlitch.app import App
@@ -81,11 +82,7 @@ def open_engine(
     from sqlitch.engines.base import load_engine
     from sqlitch.plan import load_plan
 
-    if conn.top_dir:
-        app.warn(
-            f"  Option --top-dir is deprecated for {command} and other non-configuration"
-            " commands.\n  Use --chdir instead."
-        )
+    warn_top_dir(app, command, conn.top_dir)
     if not parsed.targets:
         raise hurl("No engine specified; specify via target or core.engine", ident="engine")
     target = parsed.targets[0]

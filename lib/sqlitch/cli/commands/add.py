@@ -1,24 +1,19 @@
-"""`sqlitch add <change>`: add a change to the plan and create its scripts.
-
-Also the pieces `tag` and `rework` share with it: the plan-file/top-dir
-options and turning positional arguments into targets.
-"""
+"""`sqlitch add <change>`: add a change to the plan and create its scripts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import RAW_ARGS, command
-from sqlitch.cli.target_options import split_pairs, usage_failure
-from sqlitch.errors import SqlitchError
+from sqlitch.cli.command import command
+from sqlitch.cli.context_options import context_options, reject_target_name, resolve_targets
+from sqlitch.cli.target_options import hash_option_pairs, usage_failure
+from sqlitch.services.context import warn_top_dir
 
 if TYPE_CHECKING:
-    from sqlitch.cli.args import ParsedArgs
-    from sqlitch.target import TargetOption
     from sqlitch.templating import Value
 
 HELP = """\
@@ -34,65 +29,6 @@ an editor opens to ask for one.
 USAGE = ["add [options] [template options] <change> [<target>]"]
 
 
-def context_options(func: Any) -> Any:
-    """-f/--plan-file and --top-dir, which every plan-editing command takes."""
-    func = click.option("--top-dir", "top_dir", metavar="<dir>", help="Deprecated: use --chdir.")(
-        func
-    )
-    return click.option(
-        "-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file to use."
-    )(func)
-
-
-def warn_top_dir(app: App, command_name: str, top_dir: str | None) -> None:
-    if top_dir:
-        app.warn(
-            f"  Option --top-dir is deprecated for {command_name} and other "
-            "non-configuration commands.\n  Use --chdir instead."
-        )
-
-
-def resolve_targets(
-    app: App,
-    command_name: str,
-    args: Sequence[str],
-    names: Sequence[str | None],
-    opts: Mapping[str, Any],
-) -> ParsedArgs:
-    """Positional arguments as targets and names, with --all, -f and --top-dir applied."""
-    from sqlitch.cli.args import parse_args
-
-    plan_file, top_dir = opts["plan_file"], opts["top_dir"]
-    overrides: dict[TargetOption, str] = {}
-    if plan_file:
-        overrides["plan_file"] = plan_file
-    if top_dir:
-        overrides["top_dir"] = top_dir
-    return parse_args(
-        command_name,
-        app.config,
-        list(args),
-        env=app.env,
-        names=list(names),
-        all_targets=bool(opts["all_"]),
-        no_changes=True,
-        overrides=overrides,
-    )
-
-
-def reject_target_name(
-    parsed: ParsedArgs, args: Sequence[str], command_name: str, noun: str
-) -> None:
-    """Fail when an argument read as a target was likely meant as the ``noun`` name."""
-    for target in parsed.targets:
-        if target.name in args:
-            raise SqlitchError(
-                f'Name "{target.name}" identifies a target; use "--{noun} {target.name}" '
-                f"to use it for the {noun} name",
-                ident=command_name,
-            )
-
-
 def collect_variables(pairs: Sequence[tuple[str, str]]) -> dict[str, Value]:
     """--set values; a key given more than once becomes a list."""
     found: dict[str, Value] = {}
@@ -103,30 +39,6 @@ def collect_variables(pairs: Sequence[tuple[str, str]]) -> dict[str, Value]:
         else:
             found[key] = value
     return found
-
-
-def _typed_name(raw: Sequence[str], short: str, value: str) -> str | None:
-    """``short`` (e.g. ``s``) if that flag introduced ``value``, else None."""
-    for i, arg in enumerate(raw):
-        if arg == "--":
-            break
-        if arg == f"-{short}" and i + 1 < len(raw) and raw[i + 1] == value:
-            return short
-        if arg == f"-{short}{value}":
-            return short
-    return None
-
-
-def hash_option_pairs(
-    values: Sequence[str], long: str, short: str | None, usage: str
-) -> list[tuple[str, str]]:
-    """``key=value`` values of a Getopt hash option, erroring as Getopt::Long does."""
-    raw: list[str] = click.get_current_context().meta.get(RAW_ARGS, [])
-    for value in values:
-        if "=" not in value:
-            name = (short and _typed_name(raw, short, value)) or long
-            split_pairs(name, (value,), usage)
-    return split_pairs(long, tuple(values), usage)
 
 
 def editor_option(func: Callable[..., Any]) -> Any:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, cast
 
 import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import command
-from sqlitch.cli.commands.show import context_overrides
+from sqlitch.cli.context_options import context_overrides
 
 HELP = """\
 Gather what a deployment needs into one directory (default "bundle"): the
@@ -37,7 +37,8 @@ def _bundle(app: App, args: tuple[str, ...], opts: dict[str, Any]) -> int:
     from sqlitch.cli.args import parse_args
     from sqlitch.services.bundle import BundleOptions, run_bundle
 
-    overrides = context_overrides(app, "bundle", opts)
+    # Target keeps its overrides as plain str keys.
+    overrides = cast("dict[str, str]", context_overrides(app, "bundle", opts))
     dest = opts["dest_dir"] or app.config.get("bundle.dest_dir") or "bundle"
     options = BundleOptions(dest_dir=str(dest), from_=opts["from_"], to=opts["to"])
     parsed = parse_args("bundle", app.config, args, env=app.env, all_targets=opts["all_"])

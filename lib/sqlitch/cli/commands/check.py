@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -10,7 +10,7 @@ from sqlitch.app import App
 from sqlitch.cli.command import command
 
 if TYPE_CHECKING:
-    from sqlitch.target import TargetOverrides
+    pass
 
 HELP = """\
 Compare the script hash recorded for each deployed change with the hash of
@@ -33,11 +33,10 @@ USAGE = ["check [options] [<database>]"]
 @click.option("--top-dir", "top_dir", metavar="<dir>", hidden=True)
 def check_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.cli.args import parse_args
-    from sqlitch.cli.commands.show import context_overrides
+    from sqlitch.cli.context_options import context_overrides
     from sqlitch.services.check import run_check
 
-    # Only plan_file and top_dir keys: the TargetOption names.
-    overrides = cast("TargetOverrides", context_overrides(app, "check", opts))
+    overrides = context_overrides(app, "check", opts)
     parsed = parse_args(
         "check", app.config, args, env=app.env, target=opts["target"], overrides=overrides
     )

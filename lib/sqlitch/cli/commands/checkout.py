@@ -8,8 +8,8 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import SqitchCommand, UsageFailure, command
-from sqlitch.cli.commands.deploy import build_connect, parse_connect_args
 from sqlitch.cli.commands.rebase import build_revert_deploy, revert_deploy_options
+from sqlitch.cli.connect_options import build_connect, parse_connect_args
 
 HELP = """\
 Switch the project to another Git branch and bring the database along:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import SqitchCommand, command
+from sqlitch.cli.connect_options import (
+    build_connect,
+    connect_options,
+    lock_timeout_option,
+    log_only_option,
+    mode_option,
+    parse_connect_args,
+    verify_option,
+)
 
 if TYPE_CHECKING:
-    from sqlitch.cli.args import ParsedArgs
-    from sqlitch.services.deploy import ConnectOptions
-    from sqlitch.target import TargetOption
+    pass
 
 HELP = """\
 Apply the plan's changes that the target database does not have yet, in plan
@@ -27,126 +33,6 @@ command-line client and SQLitch's built-in driver to run scripts.
 """
 
 USAGE = ["deploy [options] [<database>]"]
-
-
-def connect_options(func: Any) -> Any:
-    """Options of every command that connects to a target."""
-    options: list[Callable[[Any], Any]] = [
-        click.option("-t", "--target", metavar="<target>", help="Target name or URI."),
-        click.option(
-            "-s",
-            "--set",
-            "variables",
-            multiple=True,
-            metavar="<key=value>",
-            help="A client variable.",
-        ),
-        click.option("--registry", metavar="<registry>", help="Registry schema or database."),
-        click.option("--client", "--db-client", "client", metavar="<path>", help="Client program."),
-        click.option("-d", "--db-name", "db_name", metavar="<name>", help="Database name."),
-        click.option(
-            "-u", "--db-user", "--db-username", "db_user", metavar="<user>", help="User name."
-        ),
-        click.option("-h", "--db-host", "db_host", metavar="<host>", help="Server host."),
-        click.option("-p", "--db-port", "db_port", type=int, metavar="<port>", help="Server port."),
-        click.option("-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file."),
-        click.option("--top-dir", "top_dir", metavar="<dir>", help="Project directory."),
-        click.option(
-            "--runner",
-            type=click.Choice(["client", "driver"]),
-            metavar="<runner>",
-            help="Run scripts with the client or the built-in driver.",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def parse_pairs(long: str, short: str, values: Sequence[str], usage: str) -> dict[str, str]:
-    """``key=value`` values of a hash option such as -s/--set."""
-    from sqlitch.cli.commands.add import hash_option_pairs
-
-    return dict(hash_option_pairs(values, long, short, usage))
-
-
-def build_connect(usage: str, opts: dict[str, Any]) -> ConnectOptions:
-    """Pop the connecting options out of ``opts`` into a ConnectOptions."""
-    from sqlitch.services.deploy import ConnectOptions
-
-    return ConnectOptions(
-        target=opts.pop("target"),
-        plan_file=opts.pop("plan_file"),
-        top_dir=opts.pop("top_dir"),
-        registry=opts.pop("registry"),
-        client=opts.pop("client"),
-        db_name=opts.pop("db_name"),
-        db_user=opts.pop("db_user"),
-        db_host=opts.pop("db_host"),
-        db_port=opts.pop("db_port"),
-        runner=opts.pop("runner"),
-        variables=parse_pairs("set", "s", opts.pop("variables"), usage),
-    )
-
-
-def target_overrides(conn: ConnectOptions) -> dict[TargetOption, str]:
-    """The target settings given as options, for parse_args."""
-    given: dict[TargetOption, str | None] = {
-        "plan_file": conn.plan_file,
-        "top_dir": conn.top_dir,
-        "registry": conn.registry,
-        "client": conn.client,
-    }
-    return {key: value for key, value in given.items() if value}
-
-
-def parse_connect_args(
-    app: App, name: str, args: Sequence[str], conn: ConnectOptions, **kwargs: Any
-) -> ParsedArgs:
-    """Positional arguments of a connecting command, with its target options applied."""
-    from sqlitch.cli.args import parse_args
-
-    return parse_args(
-        name,
-        app.config,
-        args,
-        env=app.env,
-        target=conn.target,
-        overrides=target_overrides(conn),
-        **kwargs,
-    )
-
-
-def mode_option(func: Any) -> Any:
-    return click.option(
-        "--mode", metavar="<mode>", help="What to undo on failure: all, tag or change."
-    )(func)
-
-
-def verify_option(func: Any) -> Any:
-    return click.option(
-        "--verify/--no-verify", default=None, help="Run verify scripts after each change."
-    )(func)
-
-
-def log_only_option(help: str) -> Callable[[Any], Any]:
-    return click.option("--log-only", "log_only", is_flag=True, help=help)
-
-
-def lock_timeout_option(func: Any) -> Any:
-    return click.option(
-        "--lock-timeout",
-        "lock_timeout",
-        type=int,
-        metavar="<timeout>",
-        help="Seconds to wait for the target lock.",
-    )(func)
-
-
-def no_prompt_option(func: Any) -> Any:
-    return click.option(
-        "-y", "no_prompt", is_flag=True, default=None, help="Do not ask for confirmation."
-    )(func)
 
 
 @command("deploy", usage=USAGE, help=HELP)

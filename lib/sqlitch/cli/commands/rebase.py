@@ -9,7 +9,7 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import SqitchCommand, command
-from sqlitch.cli.commands.deploy import (
+from sqlitch.cli.connect_options import (
     build_connect,
     connect_options,
     lock_timeout_option,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, cast
 
 import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import SqitchCommand, UsageFailure, command
+from sqlitch.cli.context_options import context_overrides
 
 HELP = """\
 Print what the plan knows about one object. <type> is "change" or "tag" (the
@@ -30,7 +31,8 @@ def show_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.show import run_show
     from sqlitch.target import default_target, resolve_target
 
-    overrides = context_overrides(app, "show", opts)
+    # Target keeps its overrides as plain str keys.
+    overrides = cast("dict[str, str]", context_overrides(app, "show", opts))
     if len(args) < 2 or not args[0] or not args[1]:
         cmd: SqitchCommand = show_command
         raise UsageFailure("", cmd.usage_text())
@@ -40,20 +42,6 @@ def show_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
         target = dataclasses.replace(default_target(app.config, app.env), overrides=overrides)
     found = run_show(app, target, args[0], args[1], exists_only=opts["exists"])
     return 0 if found else 2
-
-
-def context_overrides(app: App, name: str, opts: dict[str, Any]) -> dict[str, str]:
-    """--plan-file and the deprecated --top-dir (Sqitch's ContextCommand role)."""
-    overrides: dict[str, str] = {}
-    if opts.get("top_dir"):
-        app.warn(
-            f"  Option --top-dir is deprecated for {name} and other non-configuration commands.\n"
-            "  Use --chdir instead."
-        )
-        overrides["top_dir"] = opts["top_dir"]
-    if opts.get("plan_file"):
-        overrides["plan_file"] = opts["plan_file"]
-    return overrides
 
 
 command = show_command

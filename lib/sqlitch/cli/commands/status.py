@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -10,7 +10,7 @@ from sqlitch.app import App
 from sqlitch.cli.command import command
 
 if TYPE_CHECKING:
-    from sqlitch.target import TargetOverrides
+    pass
 
 HELP = """\
 Show the most recently deployed change of the project in a target database,
@@ -34,12 +34,11 @@ USAGE = ["status [options] [<database>]"]
 @click.option("--top-dir", "top_dir", metavar="<dir>", hidden=True)
 def status_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.cli.args import parse_args
-    from sqlitch.cli.commands.show import context_overrides
+    from sqlitch.cli.context_options import context_overrides
     from sqlitch.services.status import StatusOptions, run_status, status_settings
 
     # Sqitch warns about --top-dir while configuring, before anything else.
-    # Only plan_file and top_dir keys: the TargetOption names.
-    overrides = cast("TargetOverrides", context_overrides(app, "status", opts))
+    overrides = context_overrides(app, "status", opts)
     options = status_settings(
         app,
         StatusOptions(

@@ -8,12 +8,12 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import command
-from sqlitch.cli.commands.add import (
+from sqlitch.cli.context_options import (
     context_options,
     reject_target_name,
     resolve_targets,
-    warn_top_dir,
 )
+from sqlitch.services.context import warn_top_dir
 
 HELP = """\
 With a tag name, add that tag to the last change of the plan, or to the

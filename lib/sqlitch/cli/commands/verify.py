@@ -8,7 +8,7 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import SqitchCommand, command
-from sqlitch.cli.commands.deploy import build_connect, connect_options, parse_connect_args
+from sqlitch.cli.connect_options import build_connect, connect_options, parse_connect_args
 
 HELP = """\
 Run the verify script of every deployed change (or of those between
