@@ -7,7 +7,7 @@ target options of the connecting commands.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -80,3 +80,14 @@ def reject_target_name(
                 f"to use it for the {noun} name",
                 ident=command_name,
             )
+
+
+def editor_option(func: Callable[..., Any]) -> Any:
+    return click.option(
+        "--open-editor/--no-open-editor",
+        "--edit/--no-edit",
+        "-e",
+        "open_editor",
+        default=None,
+        help="Open the new scripts in an editor.",
+    )(func)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import command
-from sqlitch.cli.context_options import context_options, reject_target_name, resolve_targets
+from sqlitch.cli.context_options import (
+    context_options,
+    editor_option,
+    reject_target_name,
+    resolve_targets,
+)
 from sqlitch.cli.target_options import hash_option_pairs, usage_failure
 from sqlitch.services.context import warn_top_dir
 
@@ -39,17 +44,6 @@ def collect_variables(pairs: Sequence[tuple[str, str]]) -> dict[str, Value]:
         else:
             found[key] = value
     return found
-
-
-def editor_option(func: Callable[..., Any]) -> Any:
-    return click.option(
-        "--open-editor/--no-open-editor",
-        "--edit/--no-edit",
-        "-e",
-        "open_editor",
-        default=None,
-        help="Open the new scripts in an editor.",
-    )(func)
 
 
 @command("add", usage=USAGE, help=HELP)

@@ -8,8 +8,7 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import command
-from sqlitch.cli.commands.add import editor_option
-from sqlitch.cli.context_options import context_options, resolve_targets
+from sqlitch.cli.context_options import context_options, editor_option, resolve_targets
 from sqlitch.cli.target_options import usage_failure
 from sqlitch.services.context import warn_top_dir
 
