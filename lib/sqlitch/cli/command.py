@@ -92,7 +92,8 @@ class SqitchCommand(click.Command):
                 message = exc.message
             raise UsageFailure(message, self.usage_text()) from None
         except click.BadParameter as exc:
-            raise UsageFailure(_bad_value_message(exc), self.usage_text()) from None
+            typed = _typed_short_name(exc, args)
+            raise UsageFailure(_bad_value_message(exc, typed), self.usage_text()) from None
         except click.UsageError as exc:
             raise UsageFailure(exc.message, self.usage_text()) from None
 
@@ -123,12 +124,34 @@ class SqitchCommand(click.Command):
         return f"{self.usage_text()}\n{text}\n" if text else self.usage_text()
 
 
-def _bad_value_message(exc: click.BadParameter) -> str:
+def _typed_short_name(exc: click.BadParameter, args: Sequence[str]) -> str | None:
+    """The short name (``p`` of -p) when the user typed the option that way.
+
+    Getopt::Long names the option as typed: ``-p x`` fails as option p, while
+    ``--db-port x`` fails as option db-port.
+    """
+    param = exc.param
+    if not isinstance(param, click.Option):
+        return None
+    shorts = [opt for opt in param.opts if len(opt) == 2 and opt[0] == "-" and opt[1] != "-"]
+    for arg in args:
+        if arg == "--":
+            break
+        if not arg.startswith("--") and any(arg.startswith(opt) for opt in shorts):
+            return arg[1]
+        if arg.startswith("--") and arg[2:].partition("=")[0] in {
+            o.lstrip("-") for o in param.opts
+        }:
+            return None
+    return None
+
+
+def _bad_value_message(exc: click.BadParameter, typed: str | None = None) -> str:
     """Getopt::Long's wording for a value of the wrong type."""
     param = exc.param
     if not isinstance(param, click.Option):
         return exc.message
-    name = max(param.opts, key=len).lstrip("-")
+    name = typed or max(param.opts, key=len).lstrip("-")
     if isinstance(param.type, click.types.IntParamType):
         # click says "'x' is not a valid integer."; the value is what we need.
         value = exc.message.split("'")[1] if exc.message.count("'") >= 2 else ""

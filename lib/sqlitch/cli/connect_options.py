@@ -18,7 +18,7 @@ from sqlitch.cli.target_options import hash_option_pairs
 if TYPE_CHECKING:
     from sqlitch.cli.args import ParsedArgs
     from sqlitch.services.deploy import ConnectOptions
-    from sqlitch.target import TargetOption
+    from sqlitch.target import Target, TargetOption
 
 
 def connect_options(func: Any) -> Any:
@@ -53,6 +53,47 @@ def connect_options(func: Any) -> Any:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def database_options(func: Any) -> Any:
+    """Sqitch's ConnectingCommand options, for status, log and check.
+
+    deploy and friends get these through connect_options; these commands take
+    them too in Sqitch, so rejecting them would break working command lines.
+    """
+    options: list[Callable[[Any], Any]] = [
+        click.option("--registry", metavar="<registry>", help="Registry schema or database."),
+        click.option("--client", "--db-client", "client", metavar="<path>", help="Client program."),
+        click.option("-d", "--db-name", "db_name", metavar="<name>", help="Database name."),
+        click.option(
+            "-u", "--db-user", "--db-username", "db_user", metavar="<user>", help="User name."
+        ),
+        click.option("-h", "--db-host", "db_host", metavar="<host>", help="Server host."),
+        click.option("-p", "--db-port", "db_port", type=int, metavar="<port>", help="Server port."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def database_overrides(opts: dict[str, Any]) -> dict[TargetOption, str]:
+    """Pop the database_options values; return --registry/--client as target settings."""
+    for unused in ("db_user", "db_host", "db_port"):
+        opts.pop(unused, None)
+    given: dict[TargetOption, str | None] = {
+        "registry": opts.pop("registry", None),
+        "client": opts.pop("client", None),
+    }
+    return {key: value for key, value in given.items() if value}
+
+
+def with_database_name(targets: Sequence[Target], name: str | None) -> list[Target]:
+    """The targets with -d/--db-name applied, as Sqitch passes it to every target."""
+    if not name:
+        return list(targets)
+    from sqlitch.target import with_db_name
+
+    return [with_db_name(target, name) for target in targets]
 
 
 def parse_pairs(long: str, short: str, values: Sequence[str], usage: str) -> dict[str, str]:

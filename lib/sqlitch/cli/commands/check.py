@@ -8,6 +8,7 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import command
+from sqlitch.cli.connect_options import database_options, database_overrides, with_database_name
 
 if TYPE_CHECKING:
     pass
@@ -31,16 +32,19 @@ USAGE = ["check [options] [<database>]"]
 )
 @click.option("-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file to check.")
 @click.option("--top-dir", "top_dir", metavar="<dir>", hidden=True)
+@database_options
 def check_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.cli.args import parse_args
     from sqlitch.cli.context_options import context_overrides
     from sqlitch.services.check import run_check
 
     overrides = context_overrides(app, "check", opts)
+    overrides.update(database_overrides(opts))
     parsed = parse_args(
         "check", app.config, args, env=app.env, target=opts["target"], overrides=overrides
     )
-    return run_check(app, parsed.targets, parsed.changes, opts["from_change"], opts["to_change"])
+    targets = with_database_name(parsed.targets, opts["db_name"])
+    return run_check(app, targets, parsed.changes, opts["from_change"], opts["to_change"])
 
 
 command = check_command

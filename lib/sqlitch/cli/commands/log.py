@@ -8,6 +8,7 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import command
+from sqlitch.cli.connect_options import database_options, database_overrides, with_database_name
 from sqlitch.cli.listing_options import listing_options, listing_values
 
 HELP = """\
@@ -43,10 +44,12 @@ USAGE = ["log [options] [<database>]"]
     reverse_help="Oldest event first.",
     headers_help="Print the database header.",
 )
+@database_options
 def log_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.cli.args import parse_args
     from sqlitch.services.log import LogOptions, prepare_log, run_log
 
+    overrides = database_overrides(opts)
     options = LogOptions(
         event=list(opts["event"]),
         change_pattern=opts["change_pattern"],
@@ -56,9 +59,9 @@ def log_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     )
     listing = prepare_log(app, options)
     parsed = parse_args(
-        "log", app.config, args, env=app.env, target=opts["target"], no_changes=True
+        "log", app.config, args, env=app.env, target=opts["target"], overrides=overrides
     )
-    return run_log(app, listing, parsed.targets)
+    return run_log(app, listing, with_database_name(parsed.targets, opts["db_name"]))
 
 
 command = log_command

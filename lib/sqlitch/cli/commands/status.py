@@ -8,6 +8,7 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import command
+from sqlitch.cli.connect_options import database_options, database_overrides, with_database_name
 
 if TYPE_CHECKING:
     pass
@@ -32,6 +33,7 @@ USAGE = ["status [options] [<database>]"]
 @click.option("--date-format", "--date", "date_format", metavar="<format>", help="Date layout.")
 @click.option("-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file to compare with.")
 @click.option("--top-dir", "top_dir", metavar="<dir>", hidden=True)
+@database_options
 def status_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.cli.args import parse_args
     from sqlitch.cli.context_options import context_overrides
@@ -39,6 +41,7 @@ def status_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
 
     # Sqitch warns about --top-dir while configuring, before anything else.
     overrides = context_overrides(app, "status", opts)
+    overrides.update(database_overrides(opts))
     options = status_settings(
         app,
         StatusOptions(
@@ -54,10 +57,9 @@ def status_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
         args,
         env=app.env,
         target=opts["target"],
-        no_changes=True,
         overrides=overrides,
     )
-    return run_status(app, options, parsed.targets)
+    return run_status(app, options, with_database_name(parsed.targets, opts["db_name"]))
 
 
 command = status_command
