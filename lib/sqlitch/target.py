@@ -294,6 +294,11 @@ class Target:
         return DEFAULT_REGISTRY
 
     @cached_property
+    def configured_client(self) -> str | None:
+        """The client named by option or setting, if any (no engine default)."""
+        return self._setting("client")
+
+    @cached_property
     def client(self) -> str:
         value = self._setting("client")
         if value:

@@ -91,12 +91,18 @@ def _write(stream: TextIO, data: bytes) -> None:
     stream.flush()
 
 
-def choose_runner(requested: str | None, client: str) -> str:
-    """``client`` or ``driver``: as requested, else the client when installed."""
+def choose_runner(requested: str | None, client: str, *, client_configured: bool = False) -> str:
+    """``client`` or ``driver``: as requested, else the client when installed.
+
+    A client named by option or setting is always used: falling back to the
+    driver would hide a wrong path, where Sqitch reports that it cannot start.
+    """
     if requested:
         if requested not in RUNNER_NAMES:
             raise hurl(
                 f'Unknown script runner "{requested}"; use "client" or "driver"', ident="engine"
             )
         return requested
+    if client_configured:
+        return "client"
     return "client" if shutil.which(client) else "driver"

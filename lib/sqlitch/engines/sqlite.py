@@ -209,19 +209,20 @@ class SqliteEngine(Engine):
         # Sqitch builds its client command (which needs the database name)
         # before loading the registry, so `db:sqlite:` fails here.
         _ = self.database
-        script = self.sql_file("registry.sql").read_text(encoding="utf-8")
-        self._registry_connection().executescript(script)
+        script = self.sql_file("registry.sql")
+        registry_file = self.registry_file
+        if registry_file and self._uses_client():
+            # As Sqitch: the client reads the DDL into the registry file.
+            self._client_runner(registry_file).run(script)
+            return
+        self._registry_connection().executescript(script.read_text(encoding="utf-8"))
 
     def run_upgrade(self, path: Path) -> None:
         registry_file = self.registry_file
-        requested = self.options.runner or self.target.fetch("runner")
-        if registry_file and choose_runner(requested, self.target.client) == "client":
+        if registry_file and self._uses_client():
             # As Sqitch: the client reads the script into the registry file, so
             # a failure reports the client's own error text.
-            client = self.target.client
-            quoted = "'" + str(path).replace("'", "''") + "'"
-            argv = [client, "-noheader", "-bail", "-batch", "-csv", registry_file]
-            ClientRunner(client, lambda _path: [*argv, f".read {quoted}"]).run(path)
+            self._client_runner(registry_file).run(path)
             return
         # The upgrade rebuilds tables: foreign-key actions must not fire meanwhile.
         conn = self._registry_connection()
@@ -231,18 +232,27 @@ class SqliteEngine(Engine):
         finally:
             conn.execute("PRAGMA foreign_keys = ON")
 
-    def make_runner(self) -> ScriptRunner:
-        client = self.target.client
+    def _uses_client(self) -> bool:
         requested = self.options.runner or self.target.fetch("runner")
-        if choose_runner(requested, client) == "driver":
-            return SqliteDriverRunner(self.database)
-        database = self.database
+        configured = self.target.configured_client is not None
+        return (
+            choose_runner(requested, self.target.client, client_configured=configured) == "client"
+        )
+
+    def _client_runner(self, database: str) -> ClientRunner:
+        """The sqlite3 client reading a script into ``database``, as Sqitch runs it."""
+        client = self.target.client
 
         def argv_for(path: Path) -> list[str]:
             quoted = "'" + str(path).replace("'", "''") + "'"
             return [client, "-noheader", "-bail", "-batch", "-csv", database, f".read {quoted}"]
 
         return ClientRunner(client, argv_for)
+
+    def make_runner(self) -> ScriptRunner:
+        if not self._uses_client():
+            return SqliteDriverRunner(self.database)
+        return self._client_runner(self.database)
 
     # -- locking ----------------------------------------------------------------
     def _flock(self) -> bool:
