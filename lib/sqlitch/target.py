@@ -26,6 +26,7 @@ from sqlitch.engines.names import (
     require_engine_class,
 )
 from sqlitch.errors import SqlitchError
+from sqlitch.perl import perl_true
 
 
 def unquote(text: str) -> str:
@@ -69,10 +70,6 @@ TargetOption = Literal[
     "reworked_verify_dir",
 ]
 TargetOverrides = Mapping[TargetOption, str]
-
-
-def _perl_true(value: object) -> bool:
-    return value is not None and value != "" and value != "0"
 
 
 def _escape(text: str) -> str:
@@ -221,7 +218,7 @@ class DbUri:
 
     def without_password(self) -> str:
         """The URI with its password removed (Sqitch names targets this way)."""
-        if not _perl_true(self.password):
+        if not perl_true(self.password):
             return self.text
         info = self._userinfo or ""
         user = info.split(":", 1)[0]
@@ -244,7 +241,7 @@ def _fetch_from(config: Config, name: str, engine: str | None, key: str) -> str 
         if full is None:
             continue
         value = config.get(full)
-        if _perl_true(value):
+        if perl_true(value):
             return str(value)
     return None
 
@@ -282,7 +279,7 @@ class Target:
 
     def _setting(self, key: str) -> str | None:
         override = self.overrides.get(key)
-        return override if _perl_true(override) else self.fetch(key)
+        return override if perl_true(override) else self.fetch(key)
 
     # -- engine-dependent settings (fail for unknown engines) -------------
     @cached_property
@@ -409,11 +406,11 @@ def resolve_target(
     engine_key: str | None = None
     if not wanted:
         core_target = config.get("core.target")
-        if _perl_true(core_target):
+        if perl_true(core_target):
             wanted = str(core_target)
         else:
             engine = config.get("core.engine")
-            if not _perl_true(engine):
+            if not perl_true(engine):
                 if config.initialized:
                     raise _target_error("No engine specified; specify via target or core.engine")
                 raise _target_error(
@@ -421,7 +418,7 @@ def resolve_target(
                 )
             engine_key = str(engine).rstrip()
             configured = config.get(f"engine.{engine_key}.target")
-            wanted = str(configured) if _perl_true(configured) else f"db:{engine_key}:"
+            wanted = str(configured) if perl_true(configured) else f"db:{engine_key}:"
 
     target_name: str | None
     if ":" in wanted:
@@ -429,7 +426,7 @@ def resolve_target(
     else:
         target_name = wanted
         configured_uri = config.get(f"target.{wanted}.uri")
-        if not _perl_true(configured_uri):
+        if not perl_true(configured_uri):
             if not config.get_section(f"target.{wanted}"):
                 raise _target_error(f'Cannot find target "{wanted}"')
             raise _target_error(f'No URI associated with target "{wanted}"')
@@ -450,7 +447,7 @@ def default_target(config: Config, env: Mapping[str, str] | None = None) -> Targ
     Without core.engine or core.target this is the engine-less ``db:``.
     """
     env = {} if env is None else env
-    if _perl_true(config.get("core.engine")) or _perl_true(config.get("core.target")):
+    if perl_true(config.get("core.engine")) or perl_true(config.get("core.target")):
         return resolve_target(config, env)
     if env.get("SQITCH_TARGET"):
         # Sqitch's constructor ends up without a name here and dies this way.
@@ -467,10 +464,10 @@ def all_targets(config: Config, env: Mapping[str, str] | None = None) -> list[Ta
     seen: dict[str, Target] = {}
 
     core = values.get("core.target")
-    if not _perl_true(core):
+    if not perl_true(core):
         engine = values.get("core.engine")
         core = None
-        if _perl_true(engine):
+        if perl_true(engine):
             engine = str(engine).rstrip()
             core = values.get(f"engine.{engine}.target") or f"db:{engine}:"
     if core:

@@ -26,6 +26,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlitch.perl import perl_true as scalar_true
+
 __all__ = ["TemplateError", "bundled_templates_dir", "render", "render_file"]
 
 Value = str | int | list["Value"] | dict[str, "Value"] | None
@@ -297,11 +299,9 @@ def _compare(op: str, left: Expr, right: Expr) -> Expr:
 
 def perl_true(value: Value) -> bool:
     """Perl truth: undef, "" and "0" are false; every list and hash is true."""
-    if value is None:
-        return False
     if isinstance(value, list | dict):
         return True
-    return to_text(value) not in ("", "0")
+    return value is not None and scalar_true(to_text(value))
 
 
 def to_text(value: Value) -> str:

@@ -13,6 +13,7 @@ PACKAGE = Path(sqlitch.__file__).parent
 RANKS = {
     "errors": 0,
     "clock": 0,
+    "perl": 0,
     "plan": 1,
     "config": 1,
     "target": 1,

@@ -26,6 +26,7 @@ from sqlitch.config.keys import (
     split_key,
 )
 from sqlitch.errors import SqlitchError
+from sqlitch.perl import perl_true
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,10 +41,6 @@ class _Span:
         self.offset = offset
         self.length = length
         self.is_last = True
-
-
-def _perl_true(text: str | None) -> bool:
-    return bool(text) and text != "0"
 
 
 def value_matcher(pattern: str | None) -> Callable[[str | None], bool]:
@@ -165,7 +162,7 @@ class ConfigFile:
                 else "Cannot unset key with multiple values",
                 ident="config",
             )
-        if spans and _perl_true(value) and not replace_all:
+        if spans and perl_true(value) and not replace_all:
             spans = spans[:1]
 
         if value is None:
@@ -174,7 +171,7 @@ class ConfigFile:
                     f"No occurrence of {key} found to unset in {self.display}\n", ident="config"
                 )
             text, _ = _unset_spans(spans, text, 0)
-        elif spans and (not multiple or _perl_true(filter) or replace_all):
+        elif spans and (not multiple or perl_true(filter) or replace_all):
             last = spans.pop()
             text, difference = _unset_spans(spans, text, 0)
             start = last.offset - difference

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 
 from sqlitch.errors import SqlitchError
+from sqlitch.perl import perl_true
 
 _QUOTES = "\"'"
 
@@ -112,17 +113,13 @@ def _quoted_name_start(key: str) -> tuple[int, int] | None:
     return None
 
 
-def _perl_true(value: str | None) -> bool:
-    return bool(value) and value != "0"
-
-
 # Pure and hot (every config lookup); errors are not cached, so bad keys
 # still raise every time.
 @functools.lru_cache(maxsize=4096)
 def canonical_key(key: str) -> str:
     """Lower-case section and name, keep the subsection (GitLike's canonical_case)."""
     section, subsection, name = split_key(key)
-    if section is None or not _perl_true(section):
+    if section is None or not perl_true(section):
         raise SqlitchError(f"No section given in key: {key}\n", ident="config")
     name = name.lower() if name is not None else None
     return ".".join(p for p in (section.lower(), subsection, name) if p is not None)

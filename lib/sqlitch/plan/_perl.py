@@ -33,11 +33,6 @@ _LEADING_SPACE = re.compile(rf"\A[{SPACE}]+")
 _TRAILING_SPACE = re.compile(rf"[{SPACE}]+\Z")
 
 
-def perl_true(value: str | None) -> bool:
-    """Perl truthiness of a string: undef, "" and "0" are false."""
-    return value is not None and value not in ("", "0")
-
-
 def is_valid_name(name: str) -> bool:
     """True when ``name`` is a legal change, tag or project name."""
     return NAME_RE.match(name) is not None

@@ -8,7 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlitch.errors import SqlitchError
-from sqlitch.plan._perl import SHA1_PREFIX_RE, is_valid_name, perl_true
+from sqlitch.perl import perl_true
+from sqlitch.plan._perl import SHA1_PREFIX_RE, is_valid_name
 from sqlitch.plan.model import (
     Blank,
     Change,

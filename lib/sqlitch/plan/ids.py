@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlitch.plan._perl import perl_true
+from sqlitch.perl import perl_true
 
 __all__ = ["change_info", "object_id", "script_hash", "tag_info"]
 

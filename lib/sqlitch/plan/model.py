@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlitch.plan._perl import NAME, perl_true, trim_space
+from sqlitch.perl import perl_true
+from sqlitch.plan._perl import NAME, trim_space
 from sqlitch.plan.ids import change_info, object_id, tag_info
 
 __all__ = [

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlitch.errors import SqlitchError
-from sqlitch.plan._perl import BLANK, NAME, PUNCT, SHA1_PREFIX_RE, SPACE, perl_true
+from sqlitch.perl import perl_true
+from sqlitch.plan._perl import BLANK, NAME, PUNCT, SHA1_PREFIX_RE, SPACE
 from sqlitch.plan.model import (
     Blank,
     Change,
