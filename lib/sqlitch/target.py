@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from sqlitch.config import Config
 
 __all__ = [
+    "ConnectionParts",
     "DbUri",
     "Target",
     "all_targets",
@@ -81,6 +82,11 @@ def _escape(text: str) -> str:
         else:
             out.extend(f"%{b:02X}" for b in char.encode("utf-8"))
     return "".join(out)
+
+
+def _escape_part(text: str, delimiters: str = "/?#@:") -> str:
+    """Escape a URI component: what _escape escapes, plus ``delimiters``."""
+    return "".join(f"%{ord(c):02X}" if c in delimiters else c for c in _escape(text))
 
 
 def is_db_uri(value: str) -> bool:
@@ -229,6 +235,50 @@ class DbUri:
         head = "db:" + (match.group(0) if match else "")
         tail = self.text[len(head) + 2 + len(authority) :]
         return f"{head}//{new_authority}{tail}"
+
+    def with_parts(
+        self,
+        *,
+        user: str | None = None,
+        host: str | None = None,
+        port: int | None = None,
+        dbname: str | None = None,
+    ) -> DbUri:
+        """The URI with parts replaced, as URI::db's user/host/port/dbname setters do.
+
+        Setting user, host or port on a URI without an authority
+        (``db:mysql:flipr``) gives it one (``db:mysql://bob@/flipr``).
+        """
+        match = _SCHEME_RE.match(self.nested)
+        head = "db:" + (match.group(0) if match else "")
+        rest = self.nested[match.end() :] if match else self.nested
+        rest, hash_, fragment = rest.partition("#")
+        rest, qmark, query = rest.partition("?")
+        authority: str | None = None
+        path = rest
+        if rest.startswith("//"):
+            slash = rest.find("/", 2)
+            authority = rest[2:] if slash == -1 else rest[2:slash]
+            path = "" if slash == -1 else rest[slash:]
+        if user is not None or host is not None or port is not None:
+            if authority is None:
+                authority = ""
+                path = "/" + path if path else ""
+            info, at, hostport = authority.rpartition("@")
+            if user is not None:
+                _old, colon, secret = info.partition(":")
+                info, at = _escape_part(user) + colon + secret, "@"
+            if host is not None or port is not None:
+                old_host = re.sub(r":\d*\Z", "", hostport)
+                old_port = hostport[len(old_host) + 1 :]
+                new_host = old_host if host is None else _escape_part(host)
+                new_port = old_port if port is None else str(port)
+                hostport = new_host + (f":{new_port}" if new_port else "")
+            authority = info + at + hostport
+        if dbname is not None:
+            path = ("/" if authority is not None else "") + _escape_part(dbname, "?#")
+        text = head + ("" if authority is None else "//" + authority) + path
+        return DbUri(text + qmark + query + hash_ + fragment)
 
 
 def _fetch_from(config: Config, name: str, engine: str | None, key: str) -> str | None:
@@ -522,14 +572,35 @@ def default_plan_file(top_dir: PurePosixPath) -> PurePosixPath:
     return sqlitch_plan if has_sqlitch else sqitch_plan
 
 
-def with_db_name(target: Target, name: str) -> Target:
-    """The target with its database replaced by ``name`` (Sqitch's -d/--db-name)."""
+@dataclass(frozen=True)
+class ConnectionParts:
+    """URI parts given as -u/-h/-p/-d (Sqitch's ConnectingCommand target params)."""
+
+    user: str | None = None
+    host: str | None = None
+    port: int | None = None
+    dbname: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None and v != "" for v in self.__dict__.values())
+
+
+def with_connection(target: Target, parts: ConnectionParts) -> Target:
+    """The target with -u/-h/-p/-d applied to its URI, as Sqitch's connecting commands do.
+
+    A target named by its URI is renamed after the new URI (Sqitch builds the
+    name after applying the options); a configured target keeps its name.
+    """
     import dataclasses
 
-    uri = target.uri
-    if uri.opaque.startswith("//"):
-        authority = uri.opaque[2:].split("/", 1)[0]
-        text = f"db:{uri.engine}://{authority}/{name}"
-    else:
-        text = f"db:{uri.engine}:{name}"
-    return dataclasses.replace(target, uri=DbUri.parse(text))
+    if not parts:
+        return target
+    uri = target.uri.with_parts(
+        user=parts.user or None,
+        host=parts.host or None,
+        port=parts.port,
+        dbname=parts.dbname or None,
+    )
+    named_by_uri = target.name == target.uri.without_password()
+    name = uri.without_password() if named_by_uri else target.name
+    return dataclasses.replace(target, name=name, uri=uri)

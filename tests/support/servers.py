@@ -9,9 +9,13 @@ the summary instead of passing silently.
 from __future__ import annotations
 
 import os
+import secrets
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pytest
 
@@ -79,3 +83,49 @@ def require_server(var: str) -> str:
         warnings.warn(f"skipping server test: {reason}", ServerUnavailableWarning, stacklevel=2)
         pytest.skip(reason)
     return os.environ[var]
+
+
+# -- scratch databases ---------------------------------------------------------
+def mysql_connect(uri: str, database: str | None = None, **extra: object) -> Any:
+    """A PyMySQL connection to the server behind ``uri`` (autocommit, utf8mb4)."""
+    import pymysql
+
+    params = connection_params(uri)
+    return pymysql.connect(
+        host=str(params["host"]),
+        port=int(params["port"] or 3306),  # type: ignore[call-overload]
+        user=params["user"],
+        password=params["password"] or "",
+        database=database,
+        autocommit=True,
+        charset="utf8mb4",
+        **extra,
+    )
+
+
+def scratch_name(prefix: str = "sqlitch_t") -> str:
+    """A database name no other test run uses: prefix, pid and random hex."""
+    return f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
+
+
+def uri_with_database(uri: str, database: str) -> str:
+    """``uri`` pointing at ``database`` instead of its own database."""
+    parts = urlsplit(uri.removeprefix("db:"))
+    return "db:" + urlunsplit(parts._replace(path="/" + database))
+
+
+@contextmanager
+def mysql_databases(uri: str, count: int = 1, prefix: str = "sqlitch_t") -> Iterator[list[str]]:
+    """Create ``count`` empty databases with unique names; drop them afterwards."""
+    names = [scratch_name(prefix) for _ in range(count)]
+    conn = mysql_connect(uri)
+    try:
+        with conn.cursor() as cur:
+            for name in names:
+                cur.execute(f"CREATE DATABASE `{name}`")
+        yield names
+    finally:
+        with conn.cursor() as cur:
+            for name in names:
+                cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        conn.close()

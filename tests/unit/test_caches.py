@@ -58,7 +58,7 @@ def test_registry_renders_each_statement_once() -> None:
             return super().sql(text)
 
     registry = Registry(
-        connection=sqlite3.connect(":memory:"),
+        connect=lambda: sqlite3.connect(":memory:"),
         dialect=CountingDialect(),
         project="p",
         user_name="u",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 
@@ -220,3 +221,44 @@ def test_all_targets(project: Path) -> None:
     )
     names = [t.name for t in all_targets(config)]
     assert names == ["db:pg:", "a", "db:mysql:m", "db:sqlite:"]
+
+
+# URI::db's user/host/port/dbname setters, as recorded from Perl's URI::db 0.20.
+@pytest.mark.parametrize(
+    ("uri", "parts", "expected"),
+    [
+        ("db:mysql:", {"user": "bob"}, "db:mysql://bob@"),
+        ("db:mysql:", {"port": 3307}, "db:mysql://:3307"),
+        ("db:mysql:", {"dbname": "other"}, "db:mysql:other"),
+        ("db:mysql:flipr", {"user": "bob"}, "db:mysql://bob@/flipr"),
+        ("db:mysql:flipr", {"host": "db.example"}, "db:mysql://db.example/flipr"),
+        ("db:mysql:flipr", {"dbname": "other"}, "db:mysql:other"),
+        ("db:mysql://h/flipr", {"port": 3307}, "db:mysql://h:3307/flipr"),
+        ("db:mysql://u:p@h:1234/flipr", {"user": "bob"}, "db:mysql://bob:p@h:1234/flipr"),
+        ("db:mysql://u:p@h:1234/flipr", {"host": "x"}, "db:mysql://u:p@x:1234/flipr"),
+        ("db:mysql:///flipr", {"dbname": "other"}, "db:mysql:///other"),
+        (
+            "db:mysql://u:p@h:1234/flipr",
+            {"user": "bob", "host": "hh", "port": 1, "dbname": "d"},
+            "db:mysql://bob:p@hh:1/d",
+        ),
+        ("db:sqlite:foo.db", {"dbname": "sub/x y?#.db"}, "db:sqlite:sub/x%20y%3F%23.db"),
+        ("db:mysql://h/x?a=b#f", {"dbname": "y"}, "db:mysql://h/y?a=b#f"),
+    ],
+)
+def test_uri_parts_are_replaced_as_uri_db_does(
+    uri: str, parts: dict[str, Any], expected: str
+) -> None:
+    assert str(DbUri.parse(uri).with_parts(**parts)) == expected
+
+
+def test_connection_options_rename_only_targets_named_by_uri(project: Path) -> None:
+    from sqlitch.target import ConnectionParts, with_connection
+
+    config = load(project, '[core]\n\tengine = mysql\n[target "dev"]\n\turi = db:mysql://h/d\n')
+    parts = ConnectionParts(user="bob", port=1)
+    by_uri = with_connection(resolve_target(config, name="db:mysql://u:pw@h/d"), parts)
+    assert (by_uri.name, str(by_uri.uri)) == ("db:mysql://bob:@h:1/d", "db:mysql://bob:pw@h:1/d")
+    named = with_connection(resolve_target(config, name="dev"), parts)
+    assert (named.name, str(named.uri)) == ("dev", "db:mysql://bob@h:1/d")
+    assert with_connection(named, ConnectionParts()) is named

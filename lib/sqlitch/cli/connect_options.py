@@ -18,7 +18,7 @@ from sqlitch.cli.target_options import hash_option_pairs
 if TYPE_CHECKING:
     from sqlitch.cli.args import ParsedArgs
     from sqlitch.services.deploy import ConnectOptions
-    from sqlitch.target import Target, TargetOption
+    from sqlitch.target import ConnectionParts, Target, TargetOption
 
 
 def connect_options(func: Any) -> Any:
@@ -33,33 +33,30 @@ def connect_options(func: Any) -> Any:
             metavar="<key=value>",
             help="A client variable.",
         ),
-        click.option("--registry", metavar="<registry>", help="Registry schema or database."),
-        click.option("--client", "--db-client", "client", metavar="<path>", help="Client program."),
-        click.option("-d", "--db-name", "db_name", metavar="<name>", help="Database name."),
-        click.option(
-            "-u", "--db-user", "--db-username", "db_user", metavar="<user>", help="User name."
-        ),
-        click.option("-h", "--db-host", "db_host", metavar="<host>", help="Server host."),
-        click.option("-p", "--db-port", "db_port", type=int, metavar="<port>", help="Server port."),
+        database_options,
         click.option("-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file."),
         click.option("--top-dir", "top_dir", metavar="<dir>", help="Project directory."),
-        click.option(
-            "--runner",
-            type=click.Choice(["client", "driver"]),
-            metavar="<runner>",
-            help="Run scripts with the client or the built-in driver.",
-        ),
+        runner_option,
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
-def database_options(func: Any) -> Any:
-    """Sqitch's ConnectingCommand options, for status, log and check.
+def runner_option(func: Any) -> Any:
+    return click.option(
+        "--runner",
+        type=click.Choice(["client", "driver"]),
+        metavar="<runner>",
+        help="Run scripts with the client or the built-in driver.",
+    )(func)
 
-    deploy and friends get these through connect_options; these commands take
-    them too in Sqitch, so rejecting them would break working command lines.
+
+def database_options(func: Any) -> Any:
+    """Sqitch's ConnectingCommand options: registry, client and connection parts.
+
+    status, log and check take them too in Sqitch, so rejecting them there
+    would break working command lines.
     """
     options: list[Callable[[Any], Any]] = [
         click.option("--registry", metavar="<registry>", help="Registry schema or database."),
@@ -77,9 +74,7 @@ def database_options(func: Any) -> Any:
 
 
 def database_overrides(opts: dict[str, Any]) -> dict[TargetOption, str]:
-    """Pop the database_options values; return --registry/--client as target settings."""
-    for unused in ("db_user", "db_host", "db_port"):
-        opts.pop(unused, None)
+    """Pop --registry/--client out of ``opts`` as target settings."""
     given: dict[TargetOption, str | None] = {
         "registry": opts.pop("registry", None),
         "client": opts.pop("client", None),
@@ -87,13 +82,23 @@ def database_overrides(opts: dict[str, Any]) -> dict[TargetOption, str]:
     return {key: value for key, value in given.items() if value}
 
 
-def with_database_name(targets: Sequence[Target], name: str | None) -> list[Target]:
-    """The targets with -d/--db-name applied, as Sqitch passes it to every target."""
-    if not name:
-        return list(targets)
-    from sqlitch.target import with_db_name
+def connection_parts(opts: dict[str, Any]) -> ConnectionParts:
+    """Pop -u/-h/-p/-d out of ``opts``: the URI parts they replace."""
+    from sqlitch.target import ConnectionParts
 
-    return [with_db_name(target, name) for target in targets]
+    return ConnectionParts(
+        user=opts.pop("db_user", None),
+        host=opts.pop("db_host", None),
+        port=opts.pop("db_port", None),
+        dbname=opts.pop("db_name", None),
+    )
+
+
+def with_connection_parts(targets: Sequence[Target], parts: ConnectionParts) -> list[Target]:
+    """The targets with -u/-h/-p/-d applied, as Sqitch passes them to every target."""
+    from sqlitch.target import with_connection
+
+    return [with_connection(target, parts) for target in targets]
 
 
 def parse_pairs(long: str, short: str, values: Sequence[str], usage: str) -> dict[str, str]:
@@ -111,10 +116,7 @@ def build_connect(usage: str, opts: dict[str, Any]) -> ConnectOptions:
         top_dir=opts.pop("top_dir"),
         registry=opts.pop("registry"),
         client=opts.pop("client"),
-        db_name=opts.pop("db_name"),
-        db_user=opts.pop("db_user"),
-        db_host=opts.pop("db_host"),
-        db_port=opts.pop("db_port"),
+        connection=connection_parts(opts),
         runner=opts.pop("runner"),
         variables=parse_pairs("set", "s", opts.pop("variables"), usage),
     )

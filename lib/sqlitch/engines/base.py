@@ -6,14 +6,25 @@ dependencies and conflicts before any script runs, run each change's
 script, verify it, record it, and on failure revert according to the
 deploy mode so that the registry always matches the database.
 
-A database engine subclasses it and supplies only hooks:
+A database engine subclasses it and supplies only hooks (the "hooks"
+section below; ``tests/engine/test_engine_hooks.py`` pins the contract with
+a fake engine):
 
-- ``key``/``display_name`` class attributes;
-- :meth:`connect_registry` -> DB-API connection, and :attr:`dialect`;
-- :meth:`registry_destination` (the "Adding registry tables to ..." name);
-- :meth:`create_registry` / :meth:`run_upgrade` (package-data SQL);
-- :meth:`make_runner` -> :class:`~sqlitch.engines.runners.ScriptRunner`;
-- :meth:`try_lock` / :meth:`wait_lock` / :meth:`release_lock`.
+- ``key``/``display_name`` class attributes and a :attr:`dialect`
+  (:class:`~sqlitch.engines.dialect.Dialect`: SQL text, transaction
+  brackets, session setup, value conversions, error classification);
+- :meth:`connect_registry` -> DB-API connection; :meth:`registry_destination`
+  (the "Adding registry tables to ..." name); :meth:`registry_initialized`;
+- scripts: :attr:`target_database` / :attr:`registry_database` with
+  :meth:`client_command` and :meth:`client_env` (the client, as Sqitch runs
+  it), :meth:`driver_runner` and :meth:`run_registry_script` (in-process),
+  :meth:`prepare_registry` (a schema or database to hold the registry);
+- locking: :meth:`try_lock`, optionally :meth:`wait_lock` (the default polls
+  ``try_lock`` with backoff), :meth:`release_lock`.
+
+The base class chooses the runner (:meth:`uses_client`), runs registry SQL
+through the client or the driver (:meth:`run_registry_file`), and owns the
+whole workflow.
 
 Output goes through a :class:`Reporter` (the CLI's App satisfies it), so
 the engine never imports the CLI. Use an engine as a context manager, or
@@ -23,7 +34,8 @@ call :meth:`close`, to release the lock and the connections.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+import time
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -116,41 +128,126 @@ class Engine:
         self._deps: dict[str, list[DependencyRecord]] = {}
 
     # ======================================================================
-    # hooks
+    # hooks: what a database engine supplies
     def connect_registry(self) -> Any:
-        """A DB-API connection to the registry (autocommit; engine-specific)."""
+        """A DB-API connection to the registry (autocommit; engine-specific).
+
+        Called on first use; the dialect's session statements run after it.
+        Driver errors raised here become RegistryErrors (missing_table when
+        the dialect says the registry does not exist)."""
         raise NotImplementedError
 
     def registry_destination(self) -> str:
         """The registry's name in messages (defaults to the target's)."""
         return self.destination
 
-    def create_registry(self) -> None:
-        """Create the registry tables (the package-data DDL)."""
+    def registry_initialized(self) -> bool:
+        """Whether the registry tables exist."""
+        return self.registry.initialized()
+
+    @property
+    def target_database(self) -> str:
+        """What the client is pointed at to run change scripts (file or database name)."""
         raise NotImplementedError
 
-    def run_upgrade(self, path: Path) -> None:
-        """Run one registry upgrade script."""
+    @property
+    def registry_database(self) -> str | None:
+        """What the client is pointed at to run registry scripts; None: use the driver."""
+        return None
+
+    def client_command(self, path: Path, database: str) -> list[str]:
+        """The client's argument list that runs script ``path`` against ``database``."""
         raise NotImplementedError
 
-    def make_runner(self) -> ScriptRunner:
+    def client_env(self) -> dict[str, str]:
+        """Extra environment for the client (how a password reaches it)."""
+        return {}
+
+    def driver_runner(self) -> ScriptRunner:
+        """The in-process runner for change scripts."""
+        raise NotImplementedError
+
+    def prepare_registry(self) -> None:
+        """Make the place the registry tables go (a schema, a database), if needed."""
+        return None
+
+    def run_registry_script(self, path: Path) -> None:
+        """Run a registry script (creation or upgrade) in-process over the driver."""
         raise NotImplementedError
 
     def try_lock(self) -> bool:
+        """Take the destination lock without waiting; False if another holds it."""
         return True
 
     def wait_lock(self, timeout: float) -> bool:
-        return True
+        """Wait up to ``timeout`` seconds for the lock: polls :meth:`try_lock`
+        with exponential backoff unless the database can wait itself."""
+        deadline = time.monotonic() + timeout
+        delay = 0.01
+        while True:
+            if self.try_lock():
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(delay, left))
+            delay = min(delay * 2, 1.0)
 
     def release_lock(self) -> None:
         return None
 
-    def registry_initialized(self) -> bool:
-        return self.registry.initialized()
-
     def translate_error(self, exc: Exception) -> SqlitchError | None:
-        """A driver error as Sqitch reports it, or None to let it through."""
+        """A driver error that escaped the registry, as Sqitch reports it (None: let it be)."""
         return None
+
+    # ======================================================================
+    # templates built on the hooks
+    def uses_client(self) -> bool:
+        """Whether scripts run through the client (--runner, SQLITCH_RUNNER, the
+        ``runner`` setting; by default the client when it is installed)."""
+        from sqlitch.engines.runners import choose_runner
+
+        requested = (
+            self.options.runner
+            or self.target.env.get("SQLITCH_RUNNER")
+            or self.target.fetch("runner")
+        )
+        configured = self.target.configured_client is not None
+        return (
+            choose_runner(requested, self.target.client, client_configured=configured) == "client"
+        )
+
+    def client_runner(self, database: str) -> ScriptRunner:
+        """The client running scripts against ``database``, as Sqitch runs it."""
+        from sqlitch.engines.runners import ClientRunner
+
+        return ClientRunner(
+            self.target.client,
+            lambda path: self.client_command(path, database),
+            env=self.client_env(),
+        )
+
+    def make_runner(self) -> ScriptRunner:
+        if self.uses_client():
+            return self.client_runner(self.target_database)
+        return self.driver_runner()
+
+    def run_registry_file(self, path: Path) -> None:
+        """Run registry SQL as Sqitch does (through the client) or in-process."""
+        database = self.registry_database
+        if database is not None and self.uses_client():
+            self.client_runner(database).run(path)
+            return
+        self.run_registry_script(path)
+
+    def create_registry(self) -> None:
+        """Create the registry tables (the package-data DDL)."""
+        self.prepare_registry()
+        self.run_registry_file(self.sql_file("registry.sql"))
+
+    def run_upgrade(self, path: Path) -> None:
+        """Run one registry upgrade script."""
+        self.run_registry_file(path)
 
     # ======================================================================
     # plumbing
@@ -162,11 +259,12 @@ class Engine:
     def registry(self) -> Registry:
         if self._registry is None:
             self._registry = Registry(
-                connection=self.connect_registry(),
+                connect=self.connect_registry,
                 dialect=self.dialect,
                 project=self.plan.project,
                 user_name=self.out.user_name,
                 user_email=self.out.user_email,
+                ident=self.key,
             )
         return self._registry
 
@@ -185,7 +283,7 @@ class Engine:
             self.release_lock()
             self._locked = False
         if self._registry is not None:
-            self._registry.connection.close()
+            self._registry.close()
             self._registry = None
 
     def __enter__(self) -> Engine:
@@ -846,34 +944,3 @@ def _num(value: float) -> str:
     """
     text = f"{value:g}"
     return text if value == 0 or "." in text or "e" in text else text + ".0"
-
-
-def load_engine(
-    target: Target,
-    plan: Plan,
-    reporter: Reporter,
-    options: EngineOptions | None = None,
-) -> Engine:
-    """The engine for a target's URI (``Unable to load ...`` for unknown engines)."""
-    from sqlitch.engines.names import require_engine_class
-
-    key = require_engine_class(target.engine_key)
-    factories: dict[str, Callable[[], type[Engine]]] = {"sqlite": _sqlite}
-    factory = factories.get(key)
-    if factory is None:
-        # pg and mysql are SQLitch engines whose database side is not built
-        # yet: targets, config and plan commands work, database commands not.
-        from sqlitch.engines.names import DISPLAY_NAMES
-
-        raise hurl(
-            f'The {DISPLAY_NAMES.get(key, key)} engine ("{key}") cannot connect to '
-            "databases in this release of SQLitch; only SQLite can",
-            ident="engine",
-        )
-    return factory()(target, plan, reporter, options)
-
-
-def _sqlite() -> type[Engine]:
-    from sqlitch.engines.sqlite import SqliteEngine
-
-    return SqliteEngine

@@ -1,11 +1,13 @@
 """The SQL differences between registry databases, gathered in one small object.
 
 The registry code (:mod:`sqlitch.engines.registry`) is written once over
-DB-API: its statements use ``?`` placeholders and ``{table}`` fields for
-registry tables. A :class:`Dialect` turns that text into what one database
-accepts (``%s`` placeholders, schema-qualified or database-qualified table
-names) and converts values both ways (timestamps, aggregated tag lists).
-A new engine subclasses :class:`Dialect` and overrides only what differs.
+DB-API: its statements use ``?`` placeholders, ``{table}`` fields for
+registry tables and ``{now}`` for "the current time". A :class:`Dialect`
+turns that text into what one database accepts (``%s`` placeholders,
+schema-qualified table names, the database's clock), brackets registry
+transactions the way the database needs (MySQL locks the registry tables),
+converts values both ways and classifies driver errors. A new engine
+subclasses :class:`Dialect` and overrides only what differs.
 """
 
 from __future__ import annotations
@@ -17,16 +19,27 @@ REGISTRY_TABLES = ("releases", "projects", "changes", "tags", "dependencies", "e
 
 
 class Dialect:
-    """SQL fragments and value conversions for one kind of database."""
+    """SQL fragments, transaction brackets and value conversions for one database."""
 
     #: DB-API placeholder the driver expects in place of ``?``.
     placeholder: ClassVar[str] = "?"
     #: Operator for regular-expression matches (search_events).
     regex_op: ClassVar[str] = "REGEXP"
-    #: Statement that opens a registry transaction.
-    begin_sql: ClassVar[str] = "BEGIN"
+    #: Statements that open a registry transaction, in order.
+    begin_statements: ClassVar[tuple[str, ...]] = ("BEGIN",)
+    #: Statements that commit it (and release what begin took).
+    commit_statements: ClassVar[tuple[str, ...]] = ("COMMIT",)
+    #: Statements that roll it back (and release what begin took).
+    rollback_statements: ClassVar[tuple[str, ...]] = ("ROLLBACK",)
+    #: Statements run once on every new registry connection.
+    session_statements: ClassVar[tuple[str, ...]] = ()
     #: Query returning the registry release as a number.
     version_query: ClassVar[str] = "SELECT MAX(version) FROM {releases}"
+    #: LIMIT for "no limit" when only an OFFSET is wanted.
+    limit_all: ClassVar[str] = "-1"
+    #: SQL for "now" in committed_at columns, or None to bind SQLitch's own
+    #: clock (see :meth:`committed_value`).
+    now_sql: ClassVar[str | None] = None
 
     def __init__(self, registry: str = "") -> None:
         self.registry = registry
@@ -37,8 +50,9 @@ class Dialect:
         return name
 
     def sql(self, text: str) -> str:
-        """Fill in ``{table}`` fields and switch placeholders for the driver."""
-        text = text.format(**{name: self.table(name) for name in REGISTRY_TABLES})
+        """Fill in ``{table}``/``{now}`` fields and switch placeholders for the driver."""
+        fields = {name: self.table(name) for name in REGISTRY_TABLES}
+        text = text.format(now=self.now_sql or "?", **fields)
         if self.placeholder != "?":
             text = text.replace("%", "%%").replace("?", self.placeholder)
         return text
@@ -47,9 +61,14 @@ class Dialect:
         """An aggregate joining ``expr`` values with single spaces."""
         raise NotImplementedError
 
+    def concat(self, *parts: str) -> str:
+        """String concatenation of SQL expressions."""
+        return " || ".join(parts)
+
     # -- values --------------------------------------------------------------
     def committed_value(self, moment: datetime) -> object:
-        """The value stored in a committed_at/installed_at/created_at column."""
+        """The value bound to a committed_at/installed_at/created_at column
+        (engines whose :attr:`now_sql` is None)."""
         raise NotImplementedError
 
     def planned_value(self, moment: datetime) -> object:
@@ -71,10 +90,15 @@ class Dialect:
             return [str(v) for v in value]
         return str(value).split()
 
+    # -- driver errors ---------------------------------------------------------
     def is_missing_table(self, exc: BaseException) -> bool:
-        """Whether ``exc`` says a registry table does not exist."""
+        """Whether ``exc`` says the registry (or one of its tables) does not exist."""
         return False
 
     def is_missing_column(self, exc: BaseException) -> bool:
         """Whether ``exc`` says a registry column does not exist (old registries)."""
         return False
+
+    def error_text(self, exc: BaseException) -> str:
+        """A driver error as Sqitch prints it (its DBI errstr)."""
+        return str(exc)

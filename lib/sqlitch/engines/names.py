@@ -5,6 +5,7 @@ Kept free of imports so target resolution and argument parsing stay cheap.
 
 from __future__ import annotations
 
+from sqlitch.engines import ENGINE_CLASSES
 from sqlitch.errors import SqlitchError
 
 # The engine names Sqitch 1.3.1 accepts for --engine, `engine add` and as
@@ -24,7 +25,7 @@ SQITCH_ENGINES: tuple[str, ...] = (
 SQITCH_ENGINE_CLASSES: frozenset[str] = frozenset({*SQITCH_ENGINES, "cockroach"})
 
 # The engines SQLitch implements.
-SUPPORTED_ENGINES: tuple[str, ...] = ("mysql", "pg", "sqlite")
+SUPPORTED_ENGINES: tuple[str, ...] = tuple(sorted(ENGINE_CLASSES))
 
 # Human names, as Sqitch's engine classes report them.
 DISPLAY_NAMES: dict[str, str] = {

@@ -32,6 +32,13 @@ Write API: ``register_release``, ``register_project``, ``log_deploy_change``,
 ``log_fail_change``, ``log_revert_change``, ``log_new_tags``,
 ``update_script_hashes``; ``begin``/``commit``/``rollback`` for transactions.
 
+The connection is opened on first use, through the engine's ``connect``
+callable, and every driver error on the way (connecting included) leaves the
+registry as a :class:`RegistryError`: Sqitch's message and exit code for every
+command, with ``missing_table``/``missing_column`` set when the registry (or a
+column an old registry lacks) does not exist, which the reads turn into
+"nothing there".
+
 The project defaults to the one the registry was opened for (the plan's).
 ``change_id_for`` raises :class:`AmbiguousChange` when a bare change name
 matches several deployed changes; the engine turns that into Sqitch's report.
@@ -48,6 +55,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlitch.engines.dialect import Dialect
+from sqlitch.errors import SqlitchError
 
 if TYPE_CHECKING:
     from sqlitch.plan.model import Change, Tag
@@ -60,6 +68,7 @@ __all__ = [
     "Event",
     "EventSubject",
     "Registry",
+    "RegistryError",
     "Requiring",
     "State",
     "TagRow",
@@ -80,6 +89,26 @@ class Connection(Protocol):
 
     def cursor(self) -> Any: ...
     def close(self) -> Any: ...
+
+
+class RegistryError(SqlitchError):
+    """A driver error from the registry, as Sqitch reports it (exit value 2)."""
+
+    def __init__(
+        self, message: str, *, ident: str, missing_table: bool = False, missing_column: bool = False
+    ) -> None:
+        super().__init__(message, ident=ident)
+        self.missing_table = missing_table
+        self.missing_column = missing_column
+
+    @classmethod
+    def from_driver(cls, exc: BaseException, dialect: Dialect, ident: str) -> RegistryError:
+        return cls(
+            dialect.error_text(exc),
+            ident=ident,
+            missing_table=dialect.is_missing_table(exc),
+            missing_column=dialect.is_missing_column(exc),
+        )
 
 
 class AmbiguousChange(Exception):
@@ -263,16 +292,20 @@ _CHANGE_GROUP = """
 class Registry:
     """Registry reads and writes for one project over one DB-API connection."""
 
-    connection: Connection
+    #: Opens the DB-API connection (autocommit); called on first use.
+    connect: Callable[[], Connection]
     dialect: Dialect
     project: str
     user_name: str
     user_email: str
     #: Source of "now"; committed_at values are kept strictly increasing.
-    now: Callable[[], datetime] = _precise_now
+    clock: Callable[[], datetime] = _precise_now
     _last_ts: datetime | None = field(default=None, repr=False)
     # Rendered statements by template: deploys run the same few per change.
     _rendered: dict[str, str] = field(default_factory=dict, repr=False)
+    #: The ident of errors raised from here (the engine key).
+    ident: str = "engine"
+    _connection: Connection | None = field(default=None, repr=False)
 
     # -- plumbing ------------------------------------------------------------
     def _sql(self, text: str) -> str:
@@ -282,41 +315,79 @@ class Registry:
             self._rendered[text] = rendered
         return rendered
 
-    def execute(self, text: str, params: Sequence[object] = ()) -> Any:
-        """Run a registry statement (``?`` placeholders, ``{table}`` fields)."""
+    @property
+    def connection(self) -> Connection:
+        """The DB-API connection, opened (and set up) on first use."""
+        if self._connection is None:
+            try:
+                conn = self.connect()
+                for statement in self.dialect.session_statements:
+                    conn.cursor().execute(statement)
+            except SqlitchError:
+                raise
+            except Exception as exc:
+                raise RegistryError.from_driver(exc, self.dialect, self.ident) from exc
+            self._connection = conn
+        return self._connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            conn, self._connection = self._connection, None
+            conn.close()
+
+    def _run(self, sql: str, params: Sequence[object] = ()) -> Any:
+        """Execute rendered SQL; driver errors become RegistryErrors."""
         cursor = self.connection.cursor()
-        cursor.execute(self._sql(text), tuple(params))
+        try:
+            cursor.execute(sql, tuple(params))
+        except Exception as exc:
+            raise RegistryError.from_driver(exc, self.dialect, self.ident) from exc
         return cursor
+
+    def execute(self, text: str, params: Sequence[object] = ()) -> Any:
+        """Run a registry statement (``?`` placeholders, ``{table}``/``{now}`` fields)."""
+        return self._run(self._sql(text), params)
+
+    def _fetchall(self, cursor: Any) -> list[Any]:
+        try:
+            found: list[Any] = cursor.fetchall()
+        except Exception as exc:
+            raise RegistryError.from_driver(exc, self.dialect, self.ident) from exc
+        finally:
+            cursor.close()
+        return found
 
     def rows(self, text: str, params: Sequence[object] = ()) -> list[dict[str, Any]]:
         cursor = self.execute(text, params)
         names = [d[0] for d in cursor.description]
-        found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        cursor.close()
-        return found
+        return [dict(zip(names, row, strict=True)) for row in self._fetchall(cursor)]
 
     def column(self, text: str, params: Sequence[object] = ()) -> list[Any]:
-        cursor = self.execute(text, params)
-        values = [row[0] for row in cursor.fetchall()]
-        cursor.close()
-        return values
+        return [row[0] for row in self._fetchall(self.execute(text, params))]
 
     def value(self, text: str, params: Sequence[object] = ()) -> Any:
         values = self.column(text, params)
         return values[0] if values else None
 
     def begin(self) -> None:
-        self.connection.cursor().execute(self.dialect.begin_sql)
+        for statement in self.dialect.begin_statements:
+            self._run(self._sql(statement))
 
     def commit(self) -> None:
-        self.connection.cursor().execute("COMMIT")
+        for statement in self.dialect.commit_statements:
+            self._run(statement)
 
     def rollback(self) -> None:
-        self.connection.cursor().execute("ROLLBACK")
+        for statement in self.dialect.rollback_statements:
+            self._run(statement)
+
+    def now(self) -> list[object]:
+        """Parameters for one ``{now}`` field: none when the database's clock fills it."""
+        return [] if self.dialect.now_sql else [self.timestamp()]
 
     def timestamp(self) -> object:
-        """A committed_at value later than every one this registry holds."""
-        moment = self.now()
+        """A committed_at value later than every one this registry holds (SQLitch's clock)."""
+        moment = self.clock()
         if self._last_ts is None:
             self._last_ts = self._latest_recorded()
         step = timedelta(milliseconds=1)
@@ -328,8 +399,8 @@ class Registry:
     def _latest_recorded(self) -> datetime | None:
         try:
             latest = self.value("SELECT MAX(committed_at) FROM {events}")
-        except Exception as exc:
-            if self.dialect.is_missing_table(exc):
+        except RegistryError as exc:
+            if exc.missing_table:
                 return None
             raise
         return None if latest is None else self.dialect.parse_timestamp(latest)
@@ -355,8 +426,8 @@ class Registry:
         """The registry release; 0.0 when there are no registry tables."""
         try:
             found = self.value(self.dialect.version_query)
-        except Exception as exc:
-            if self.dialect.is_missing_table(exc):
+        except RegistryError as exc:
+            if exc.missing_table:
                 return 0.0
             raise
         return float(found) if found is not None else 0.0
@@ -365,8 +436,8 @@ class Registry:
         """Whether the registry tables exist (engines override the probe)."""
         try:
             self.value("SELECT 1 FROM {changes} WHERE 1 = 0")
-        except Exception as exc:
-            if self.dialect.is_missing_table(exc):
+        except RegistryError as exc:
+            if exc.missing_table:
                 return False
             raise
         return True
@@ -375,8 +446,8 @@ class Registry:
         self.begin()
         self.execute(
             "INSERT INTO {releases} (version, installed_at, installer_name, installer_email)"
-            " VALUES (?, ?, ?, ?)",
-            (version, self.timestamp(), self.user_name, self.user_email),
+            " VALUES (?, {now}, ?, ?)",
+            (version, *self.now(), self.user_name, self.user_email),
         )
         self.commit()
 
@@ -395,8 +466,8 @@ class Registry:
     def insert_project(self, project: str, uri: str | None) -> None:
         self.execute(
             "INSERT INTO {projects} (project, uri, creator_name, creator_email, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (project, uri, self.user_name, self.user_email, self.timestamp()),
+            " VALUES (?, ?, ?, ?, {now})",
+            (project, uri, self.user_name, self.user_email, *self.now()),
         )
 
     # -- state -----------------------------------------------------------------
@@ -404,10 +475,10 @@ class Registry:
         """The latest deployed change, or None (also when there is no registry)."""
         try:
             return self._select_state(project, with_hash=True)
-        except Exception as exc:
-            if self.dialect.is_missing_table(exc):
+        except RegistryError as exc:
+            if exc.missing_table:
                 return None
-            if self.dialect.is_missing_column(exc):
+            if exc.missing_column:
                 return self._select_state(project, with_hash=False)
             raise
 
@@ -515,7 +586,7 @@ class Registry:
             params.append(limit)
         if offset:
             if not limit:
-                tail += " LIMIT -1"
+                tail += f" LIMIT {self.dialect.limit_all}"
             tail += " OFFSET ?"
             params.append(offset)
         where = f" WHERE {' AND '.join(wheres)}" if wheres else ""
@@ -595,8 +666,8 @@ class Registry:
                 f" ORDER BY committed_at {order} LIMIT 1 OFFSET ?",
                 (project or self.project, offset or 0),
             )
-        except Exception as exc:
-            if self.dialect.is_missing_table(exc):
+        except RegistryError as exc:
+            if exc.missing_table:
                 return None
             raise
         return None if found is None else str(found)
@@ -701,17 +772,15 @@ class Registry:
         return [Requiring(**row) for row in rows]
 
     def name_for_change_id(self, change_id: str) -> str | None:
-        found = self.value(
-            """
-            SELECT c.change || COALESCE((
+        tag = """COALESCE((
                    SELECT tag
                      FROM {changes} c2
                      JOIN {tags} ON c2.change_id = {tags}.change_id
                     WHERE c2.committed_at >= c.committed_at AND c2.project = c.project
                     LIMIT 1
-                   ), '@HEAD')
-              FROM {changes} c
-             WHERE change_id = ?""",
+                   ), '@HEAD')"""
+        found = self.value(
+            f"SELECT {self.dialect.concat('c.change', tag)} FROM {{changes}} c WHERE change_id = ?",
             (change_id,),
         )
         return None if found is None else str(found)
@@ -729,7 +798,7 @@ class Registry:
         self.execute(
             "INSERT INTO {changes} (change_id, script_hash, change, project, note,"
             " committer_name, committer_email, planned_at, planner_name, planner_email,"
-            " committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {now})",
             (
                 change.id,
                 script_hash,
@@ -741,7 +810,7 @@ class Registry:
                 dialect.planned_value(change.timestamp),
                 change.planner_name,
                 change.planner_email,
-                self.timestamp(),
+                *self.now(),
             ),
         )
         if dependencies:
@@ -759,15 +828,16 @@ class Registry:
         self.log_event("deploy", EventSubject.from_plan(change))
 
     def _insert_tags(self, change: Change, tags: Sequence[Tag], *, only_new: bool) -> None:
+        """One statement for all of a change's tags, so they share one committed_at."""
+        if only_new:
+            tags = [tag for tag in tags if not self.is_deployed_tag(tag.id)]
+        if not tags:
+            return
         project = change.context.project
-        stamp = self.timestamp()
+        now = self.now()
+        params: list[object] = []
         for tag in tags:
-            if only_new and self.is_deployed_tag(tag.id):
-                continue
-            self.execute(
-                "INSERT INTO {tags} (tag_id, tag, project, change_id, note, committer_name,"
-                " committer_email, planned_at, planner_name, planner_email, committed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            params.extend(
                 (
                     tag.id,
                     tag.format_name,
@@ -779,9 +849,16 @@ class Registry:
                     self.dialect.planned_value(tag.timestamp),
                     tag.planner_name,
                     tag.planner_email,
-                    stamp,
-                ),
+                    *now,
+                )
             )
+        values = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {now})" for _ in tags)
+        self.execute(
+            "INSERT INTO {tags} (tag_id, tag, project, change_id, note, committer_name,"
+            " committer_email, planned_at, planner_name, planner_email, committed_at)"
+            f" VALUES {values}",
+            params,
+        )
 
     def log_new_tags(self, change: Change) -> None:
         """Record the plan's tags on a deployed change that the registry lacks."""
@@ -820,7 +897,7 @@ class Registry:
         self.execute(
             "INSERT INTO {events} (event, change_id, change, project, note, tags, requires,"
             " conflicts, committer_name, committer_email, planned_at, planner_name,"
-            " planner_email, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " planner_email, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {now})",
             (
                 event,
                 subject.id,
@@ -835,7 +912,7 @@ class Registry:
                 self.dialect.planned_value(subject.planned_at),
                 subject.planner_name,
                 subject.planner_email,
-                self.timestamp(),
+                *self.now(),
             ),
         )
 

@@ -10,18 +10,20 @@ Two kinds sit behind one interface, :class:`ScriptRunner`:
   :class:`sqlitch.engines.sqlite.SqliteDriverRunner`) executes the script
   through the DB-API driver.
 
-Engines choose between them with the ``runner`` setting
-(``target.<name>.runner``, ``engine.<engine>.runner``, ``core.runner``) or the
-``--runner`` option: ``client`` or ``driver``; by default the client when its
-program can be found, else the driver.
+Engines choose between them with the ``--runner`` option, the
+``SQLITCH_RUNNER`` environment variable or the ``runner`` setting
+(``target.<name>.runner``, ``engine.<engine>.runner``, ``core.runner``):
+``client`` or ``driver``; by default the client when its program can be
+found, else the driver.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, TextIO
 
@@ -55,14 +57,24 @@ class ClientRunner:
 
     name = "client"
 
-    def __init__(self, client: str, argv_for: Callable[[Path], Sequence[str]]) -> None:
+    def __init__(
+        self,
+        client: str,
+        argv_for: Callable[[Path], Sequence[str]],
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         self.client = client
         self.argv_for = argv_for
+        # Added to our environment for the client only (a password, never argv).
+        self.env = dict(env or {})
 
     def run(self, path: Path, *, quiet: bool = False) -> None:
         argv = list(self.argv_for(path))
+        env = {**os.environ, **self.env} if self.env else None
         try:
-            done = subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL, check=False)
+            done = subprocess.run(
+                argv, capture_output=True, stdin=subprocess.DEVNULL, env=env, check=False
+            )
         except OSError as exc:
             raise ClientError(f'"{self.client}" failed to start: "{exc.strerror}"') from None
         # Pass the client's output on through our (possibly redirected) streams.

@@ -17,21 +17,21 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import time
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 from sqlitch.engines.base import Engine
 from sqlitch.engines.dialect import Dialect
-from sqlitch.engines.runners import ClientRunner, ScriptRunner, choose_runner
+from sqlitch.engines.runners import ScriptRunner
 from sqlitch.errors import SqlitchError, hurl
 
 
 class SqliteDialect(Dialect):
     """SQLite registry SQL: millisecond text timestamps, group_concat lists."""
 
-    begin_sql: ClassVar[str] = "BEGIN IMMEDIATE"
+    begin_statements: ClassVar[tuple[str, ...]] = ("BEGIN IMMEDIATE",)
+    session_statements: ClassVar[tuple[str, ...]] = ("PRAGMA foreign_keys = ON",)
     version_query: ClassVar[str] = "SELECT CAST(ROUND(MAX(version), 1) AS TEXT) FROM {releases}"
 
     def listagg(self, expr: str) -> str:
@@ -49,6 +49,9 @@ class SqliteDialect(Dialect):
 
     def is_missing_column(self, exc: BaseException) -> bool:
         return isinstance(exc, sqlite3.Error) and str(exc).startswith("no such column:")
+
+    def error_text(self, exc: BaseException) -> str:
+        return str(exc)
 
 
 def _swap_base(segment: str, registry: str) -> str:
@@ -135,7 +138,6 @@ class SqliteEngine(Engine):
         super().__init__(*args, **kwargs)
         self.dialect = SqliteDialect(self.target.registry)
         self._lock_fd: int | None = None
-        self._sqlite: sqlite3.Connection | None = None
 
     # -- names and files ---------------------------------------------------
     @property
@@ -177,21 +179,13 @@ class SqliteEngine(Engine):
     # -- hooks ----------------------------------------------------------------
     def connect_registry(self) -> sqlite3.Connection:
         path = self.registry_file
-        try:
-            conn = sqlite3.connect(path or "", isolation_level=None)
-            conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.Error as exc:
-            raise hurl(str(exc), ident="sqlite") from None
+        conn = sqlite3.connect(path or "", isolation_level=None)
         conn.create_function("REGEXP", 2, _regexp, deterministic=True)
-        self._sqlite = conn
         return conn
 
     def _registry_connection(self) -> sqlite3.Connection:
-        if self._sqlite is None:
-            self.registry.initialized()  # connects on first use
-        if self._sqlite is None:  # pragma: no cover - connect_registry sets it
-            raise hurl("registry connection unavailable", ident="sqlite")
-        return self._sqlite
+        conn: sqlite3.Connection = self.registry.connection  # type: ignore[assignment]
+        return conn
 
     def translate_error(self, exc: Exception) -> SqlitchError | None:
         if isinstance(exc, sqlite3.Error):
@@ -205,26 +199,36 @@ class SqliteEngine(Engine):
         )
         return bool(found)
 
-    def create_registry(self) -> None:
+    @property
+    def target_database(self) -> str:
+        return self.database
+
+    @property
+    def registry_database(self) -> str | None:
+        return self.registry_file
+
+    def prepare_registry(self) -> None:
         # Sqitch builds its client command (which needs the database name)
         # before loading the registry, so `db:sqlite:` fails here.
         _ = self.database
-        script = self.sql_file("registry.sql")
-        registry_file = self.registry_file
-        if registry_file and self._uses_client():
-            # As Sqitch: the client reads the DDL into the registry file.
-            self._client_runner(registry_file).run(script)
-            return
-        self._registry_connection().executescript(script.read_text(encoding="utf-8"))
 
-    def run_upgrade(self, path: Path) -> None:
-        registry_file = self.registry_file
-        if registry_file and self._uses_client():
-            # As Sqitch: the client reads the script into the registry file, so
-            # a failure reports the client's own error text.
-            self._client_runner(registry_file).run(path)
-            return
-        # The upgrade rebuilds tables: foreign-key actions must not fire meanwhile.
+    def client_command(self, path: Path, database: str) -> list[str]:
+        quoted = "'" + str(path).replace("'", "''") + "'"
+        return [
+            self.target.client,
+            "-noheader",
+            "-bail",
+            "-batch",
+            "-csv",
+            database,
+            f".read {quoted}",
+        ]
+
+    def driver_runner(self) -> ScriptRunner:
+        return SqliteDriverRunner(self.database)
+
+    def run_registry_script(self, path: Path) -> None:
+        # An upgrade rebuilds tables: foreign-key actions must not fire meanwhile.
         conn = self._registry_connection()
         conn.execute("PRAGMA foreign_keys = OFF")
         try:
@@ -232,30 +236,8 @@ class SqliteEngine(Engine):
         finally:
             conn.execute("PRAGMA foreign_keys = ON")
 
-    def _uses_client(self) -> bool:
-        requested = self.options.runner or self.target.fetch("runner")
-        configured = self.target.configured_client is not None
-        return (
-            choose_runner(requested, self.target.client, client_configured=configured) == "client"
-        )
-
-    def _client_runner(self, database: str) -> ClientRunner:
-        """The sqlite3 client reading a script into ``database``, as Sqitch runs it."""
-        client = self.target.client
-
-        def argv_for(path: Path) -> list[str]:
-            quoted = "'" + str(path).replace("'", "''") + "'"
-            return [client, "-noheader", "-bail", "-batch", "-csv", database, f".read {quoted}"]
-
-        return ClientRunner(client, argv_for)
-
-    def make_runner(self) -> ScriptRunner:
-        if not self._uses_client():
-            return SqliteDriverRunner(self.database)
-        return self._client_runner(self.database)
-
     # -- locking ----------------------------------------------------------------
-    def _flock(self) -> bool:
+    def try_lock(self) -> bool:
         try:
             import fcntl
         except ImportError:  # pragma: no cover - no flock on this platform
@@ -273,21 +255,6 @@ class SqliteEngine(Engine):
         except OSError:
             return False
         return True
-
-    def try_lock(self) -> bool:
-        return self._flock()
-
-    def wait_lock(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        delay = 0.01
-        while True:
-            if self._flock():
-                return True
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            time.sleep(min(delay, left))
-            delay = min(delay * 2, 1.0)
 
     def release_lock(self) -> None:
         if self._lock_fd is not None:

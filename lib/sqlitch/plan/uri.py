@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from sqlitch.engines.names import URI_ENGINE_ALIASES
+
 __all__ = ["canonical_uri", "parse_uri_value"]
 
 _SCHEME = r"[a-zA-Z][a-zA-Z0-9.+\-]*"
@@ -95,26 +97,6 @@ _SERVER_PORTS: dict[str, int | None] = {
     "yugabytedb": 5433,
 }
 _HTTP_LIKE = {"http", "https"}
-# Database engine aliases that URI::db canonicalizes to another scheme.
-_ENGINE_ALIASES = {
-    "cockroachdb": "cockroach",
-    "couch": "couchdb",
-    "maria": "mysql",
-    "mariadb": "mysql",
-    "max": "maxdb",
-    "monet": "monetdb",
-    "mongo": "mongodb",
-    "pgsql": "pg",
-    "pgxc": "pg",
-    "postgres": "pg",
-    "postgresql": "pg",
-    "postgresxc": "pg",
-    "redshift": "pg",
-    "sqlite3": "sqlite",
-    "sqlserver": "mssql",
-    "yugabyte": "pg",
-    "yugabytedb": "pg",
-}
 
 
 def _escape_char(char: str) -> str:
@@ -172,9 +154,10 @@ def canonical_uri(value: str) -> str:
     if scheme == "db" and _SCHEME_RE.match(text[3:]):
         # A db: URI canonicalizes to its engine URI.
         return canonical_uri(text[3:])
-    if scheme in _ENGINE_ALIASES:
-        text = _ENGINE_ALIASES[scheme] + text[len(scheme) :]
-        scheme = _ENGINE_ALIASES[scheme]
+    if scheme in URI_ENGINE_ALIASES:
+        # URI::db canonicalizes an engine alias to its engine's scheme.
+        text = URI_ENGINE_ALIASES[scheme] + text[len(scheme) :]
+        scheme = URI_ENGINE_ALIASES[scheme]
 
     def normalize(match: re.Match[str]) -> str:
         char = chr(int(match.group(1), 16))

@@ -19,7 +19,7 @@ from sqlitch.services.context import warn_top_dir
 if TYPE_CHECKING:
     from sqlitch.app import App
     from sqlitch.engines.base import Engine, EngineOptions
-    from sqlitch.target import Target
+    from sqlitch.target import ConnectionParts, Target
 
 
 @dataclass
@@ -31,12 +31,15 @@ class ConnectOptions:
     top_dir: str | None = None
     registry: str | None = None
     client: str | None = None
-    db_name: str | None = None
-    db_user: str | None = None
-    db_host: str | None = None
-    db_port: int | None = None
+    connection: ConnectionParts = field(default_factory=lambda: _no_parts())
     runner: str | None = None
     variables: Mapping[str, str] = field(default_factory=dict)
+
+
+def _no_parts() -> ConnectionParts:
+    from sqlitch.target import ConnectionParts
+
+    return ConnectionParts()
 
 
 class ParsedTargets(Protocol):
@@ -79,7 +82,7 @@ def open_engine(
     The targets in ``parsed`` already carry the command's target options
     (parse_args ``overrides``); only --db-name still changes the URI here.
     """
-    from sqlitch.engines.base import load_engine
+    from sqlitch.engines import load_engine
     from sqlitch.plan import load_plan
 
     warn_top_dir(app, command, conn.top_dir)
@@ -88,10 +91,10 @@ def open_engine(
     target = parsed.targets[0]
     if len(parsed.targets) > 1:
         app.warn(f"Too many targets specified; connecting to {target.name}")
-    if conn.db_name:
-        from sqlitch.target import with_db_name
+    if conn.connection:
+        from sqlitch.target import with_connection
 
-        target = with_db_name(target, conn.db_name)
+        target = with_connection(target, conn.connection)
     options.runner = conn.runner or options.runner
     options.variables = collect_variables(app, target, variable_sections, conn.variables)
     try:
@@ -112,7 +115,7 @@ REGISTRY_FIRST = frozenset({"revert", "verify", "rebase", "check"})
 
 def require_registry(app: App, target: Target, options: EngineOptions | None = None) -> None:
     """Sqitch's check_registry, on an engine with an empty stand-in plan."""
-    from sqlitch.engines.base import load_engine
+    from sqlitch.engines import load_engine
     from sqlitch.plan import Plan
 
     stand_in = Plan.new("", file=str(target.plan_file))

@@ -44,7 +44,7 @@ def load_target_plan(target: Target) -> Plan | None:
 
 def open_engine(app: App, target: Target, plan: Plan | None = None) -> Engine:
     """The engine for ``target``; without a plan, an empty one stands in."""
-    from sqlitch.engines.base import load_engine
+    from sqlitch.engines import load_engine
     from sqlitch.plan import Plan
 
     if plan is None:

@@ -20,7 +20,8 @@ __all__ = ["upgrade"]
 
 
 def _engine_for(app: App, target: Target, runner: str | None) -> Engine:
-    from sqlitch.engines.base import EngineOptions, load_engine
+    from sqlitch.engines import load_engine
+    from sqlitch.engines.base import EngineOptions
     from sqlitch.plan import Plan
 
     plan = Plan.new("", file=str(target.plan_file))
@@ -31,7 +32,6 @@ def upgrade(
     app: App,
     targets: Sequence[Target],
     *,
-    db_name: str | None = None,
     runner: str | None = None,
 ) -> None:
     """Upgrade the registry of the first target (warning when given more)."""
@@ -42,10 +42,6 @@ def upgrade(
     target = targets[0]
     if len(targets) > 1:
         app.warn(f"Too many targets specified; using {target.name}")
-    if db_name:
-        from sqlitch.target import with_db_name
-
-        target = with_db_name(target, db_name)
     with _engine_for(app, target, runner) as engine, engine.translated():
         release = engine.registry_release
         destination = engine.registry_destination()

@@ -8,7 +8,12 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import command
-from sqlitch.cli.connect_options import database_options, database_overrides, with_database_name
+from sqlitch.cli.connect_options import (
+    connection_parts,
+    database_options,
+    database_overrides,
+    with_connection_parts,
+)
 
 if TYPE_CHECKING:
     pass
@@ -40,10 +45,11 @@ def check_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
 
     overrides = context_overrides(app, "check", opts)
     overrides.update(database_overrides(opts))
+    parts = connection_parts(opts)
     parsed = parse_args(
         "check", app.config, args, env=app.env, target=opts["target"], overrides=overrides
     )
-    targets = with_database_name(parsed.targets, opts["db_name"])
+    targets = with_connection_parts(parsed.targets, parts)
     return run_check(app, targets, parsed.changes, opts["from_change"], opts["to_change"])
 
 

@@ -8,7 +8,12 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import command
-from sqlitch.cli.connect_options import database_options, database_overrides, with_database_name
+from sqlitch.cli.connect_options import (
+    connection_parts,
+    database_options,
+    database_overrides,
+    with_connection_parts,
+)
 from sqlitch.cli.listing_options import listing_options, listing_values
 
 HELP = """\
@@ -50,6 +55,7 @@ def log_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.log import LogOptions, prepare_log, run_log
 
     overrides = database_overrides(opts)
+    parts = connection_parts(opts)
     options = LogOptions(
         event=list(opts["event"]),
         change_pattern=opts["change_pattern"],
@@ -61,7 +67,7 @@ def log_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     parsed = parse_args(
         "log", app.config, args, env=app.env, target=opts["target"], overrides=overrides
     )
-    return run_log(app, listing, with_database_name(parsed.targets, opts["db_name"]))
+    return run_log(app, listing, with_connection_parts(parsed.targets, parts))
 
 
 command = log_command

@@ -8,7 +8,12 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import command
-from sqlitch.cli.connect_options import database_options, database_overrides, with_database_name
+from sqlitch.cli.connect_options import (
+    connection_parts,
+    database_options,
+    database_overrides,
+    with_connection_parts,
+)
 
 if TYPE_CHECKING:
     pass
@@ -42,6 +47,7 @@ def status_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     # Sqitch warns about --top-dir while configuring, before anything else.
     overrides = context_overrides(app, "status", opts)
     overrides.update(database_overrides(opts))
+    parts = connection_parts(opts)
     options = status_settings(
         app,
         StatusOptions(
@@ -59,7 +65,7 @@ def status_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
         target=opts["target"],
         overrides=overrides,
     )
-    return run_status(app, options, with_database_name(parsed.targets, opts["db_name"]))
+    return run_status(app, options, with_connection_parts(parsed.targets, parts))
 
 
 command = status_command

@@ -8,6 +8,13 @@ import click
 
 from sqlitch.app import App
 from sqlitch.cli.command import command
+from sqlitch.cli.connect_options import (
+    connection_parts,
+    database_options,
+    database_overrides,
+    runner_option,
+    with_connection_parts,
+)
 
 HELP = """\
 Bring the Sqitch registry of a target database up to the latest registry
@@ -21,32 +28,18 @@ USAGE = ["upgrade [options] [<database>]"]
 @command("upgrade", usage=USAGE, help=HELP)
 @click.argument("args", nargs=-1)
 @click.option("-t", "--target", metavar="<target>", help="Target name or URI.")
-@click.option("--registry", metavar="<registry>", help="Registry schema or database.")
-@click.option("--client", "--db-client", "client", metavar="<path>", help="Client program.")
-@click.option("-d", "--db-name", "db_name", metavar="<name>", help="Database name.")
-@click.option("-u", "--db-user", "--db-username", "db_user", metavar="<user>", help="User name.")
-@click.option("-h", "--db-host", "db_host", metavar="<host>", help="Server host.")
-@click.option("-p", "--db-port", "db_port", type=int, metavar="<port>", help="Server port.")
-@click.option(
-    "--runner",
-    type=click.Choice(["client", "driver"]),
-    metavar="<runner>",
-    help="Run upgrade scripts with the client or the built-in driver.",
-)
+@database_options
+@runner_option
 def upgrade_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.cli.args import parse_args
     from sqlitch.services.upgrade import upgrade
-    from sqlitch.target import TargetOption
 
-    given: dict[TargetOption, str | None] = {
-        "registry": opts["registry"],
-        "client": opts["client"],
-    }
-    overrides: dict[TargetOption, str] = {k: v for k, v in given.items() if v}
+    overrides = database_overrides(opts)
+    parts = connection_parts(opts)
     parsed = parse_args(
         "upgrade", app.config, args, env=app.env, target=opts["target"], overrides=overrides
     )
-    upgrade(app, parsed.targets, db_name=opts["db_name"], runner=opts["runner"])
+    upgrade(app, with_connection_parts(parsed.targets, parts), runner=opts["runner"])
     return 0
 
 
