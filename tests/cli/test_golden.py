@@ -14,28 +14,60 @@ import sys
 import warnings
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.support import golden
+from tests.support.servers import MYSQL_VAR, require_server
 
 import sqlitch.clock
 
 GOLDEN_FILES = golden.golden_paths()
 
 
+def _golden_params() -> list[Any]:
+    """One test per golden file; server scenarios once per SQLitch script runner.
+
+    A server scenario's test id names the runner, e.g. ``mysql/deploy-basic:client``;
+    the runner reaches SQLitch as ``SQLITCH_RUNNER`` (golden.RUNNER_VAR).
+    """
+    params = []
+    for path in GOLDEN_FILES:
+        sid = golden.golden_id(path)
+        scenario_file = golden.scenario_path(sid)
+        try:
+            scenario = golden.load_scenario(scenario_file) if scenario_file.exists() else None
+        except golden.ScenarioError:
+            scenario = None  # reported by the test itself
+        if scenario is None or scenario.server is None:
+            params.append(pytest.param(path, None, id=sid))
+            continue
+        marks = [pytest.mark.mysql] if scenario.server == "mysql" else []
+        params.extend(
+            pytest.param(path, runner, id=f"{sid}:{runner}", marks=marks)
+            for runner in scenario.runners
+        )
+    return params
+
+
 class MissingProgramWarning(UserWarning):
     """A golden scenario needs a program (e.g. the sqlite3 client) this machine lacks."""
 
 
-@pytest.mark.parametrize("path", GOLDEN_FILES, ids=[golden.golden_id(p) for p in GOLDEN_FILES])
-def test_matches_sqitch(path: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("path", "runner"), _golden_params())
+def test_matches_sqitch(path: Path, runner: str | None, tmp_path: Path) -> None:
     sid = golden.golden_id(path)
-    missing = golden.load_scenario(golden.scenario_path(sid)).missing_programs()
+    scenario = golden.load_scenario(golden.scenario_path(sid))
+    server_uri = None
+    if scenario.server == "mysql":
+        # Skips with a ServerUnavailableWarning when the server is not there.
+        server_uri = require_server(MYSQL_VAR)
+    missing = scenario.missing_programs(runner)
     if missing:
         reason = f"{sid} needs {', '.join(missing)} on PATH"
         warnings.warn(f"skipping golden scenario: {reason}", MissingProgramWarning, stacklevel=1)
         pytest.skip(reason)
-    result = golden.check_golden(path, tmp_path)
+    result = golden.check_golden(path, tmp_path, script_runner=runner, server_uri=server_uri)
     if result.diffs:
         report = "\n".join(d.render() for d in result.diffs)
         pytest.fail(f"SQLitch differs from Sqitch:\n{report}", pytrace=False)
@@ -255,3 +287,158 @@ def test_fake_streams_are_not_terminals(tmp_path: Path) -> None:
 
     golden.run_sqlitch(_scenario(tmp_path, "[[step]]\nargs = []\n"), tmp_path / "t", run)
     assert seen == [False, False, True]
+
+
+# --------------------------------------------------------------------------
+# Server scenarios (server = "mysql")
+
+_MYSQL_FILES = """
+[files]
+"sqitch.conf" = "[engine \\"mysql\\"]\\n\\ttarget = {MYSQL_URI}\\n\\tregistry = {MYSQL_REGISTRY}\\n"
+"""
+
+
+def _mysql(top: str = "", steps: str = "[[step]]\nargs = []\n") -> str:
+    """A MySQL scenario's text: ``top`` keys, the config file, then ``steps``."""
+    return 'server = "mysql"\n' + top + _MYSQL_FILES + steps
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('server = "oracle"\n[[step]]\nargs = []\n', "server must be"),
+        ('runners = ["client"]\n[[step]]\nargs = []\n', "runners needs a server"),
+        (_mysql('runners = ["odbc"]\n'), "runners must be"),
+        (_mysql("runners = []\n"), "runners must be"),
+        ('server = "mysql"\n[[step]]\nargs = ["status"]\n', "must set its registry"),
+    ],
+)
+def test_bad_server_scenarios_are_rejected(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(golden.ScenarioError, match=message):
+        _scenario(tmp_path, text)
+
+
+def test_server_scenarios_default_to_the_client_runner(tmp_path: Path) -> None:
+    scenario = _scenario(tmp_path, _mysql())
+    assert (scenario.server, scenario.runners) == ("mysql", ("client",))
+    assert "mysql" in scenario.programs("client")
+    assert "mysql" not in scenario.programs("driver")
+    both = _scenario(tmp_path, _mysql('runners = ["client", "driver"]\n'))
+    assert both.runners == ("client", "driver")
+    plain = _scenario(tmp_path, "[[step]]\nargs = []\n")
+    assert (plain.server, plain.runners, plain.programs("client")) == (None, (), [])
+
+
+def test_server_dates_are_masked_but_plan_dates_kept() -> None:
+    from tests.support.mysql_dump import mask_clock_timestamps
+
+    now = datetime.fromisoformat("2026-12-02T18:40:12+00:00")
+    text = (
+        "# Deployed: 2026-12-02 18:40:12 +0000\n"
+        "Date:      2026-12-03 01:02:03 +00:00\n"
+        "raw 2026-12-01T23:59:59Z frac 2026-12-02 18:40:12.123456\n"
+        "planned 2026-01-01T00:00:00Z old 2026-11-29 00:00:00 id 12026-12-02 18:40:12\n"
+    )
+    assert mask_clock_timestamps(text, now) == (
+        "# Deployed: <clock ####-##-## ##:##:## +####>\n"
+        "Date:      <clock ####-##-## ##:##:## +##:##>\n"
+        "raw <clock ####-##-##T##:##:##Z> frac <clock ####-##-## ##:##:##.######>\n"
+        "planned 2026-01-01T00:00:00Z old 2026-11-29 00:00:00 id 12026-12-02 18:40:12\n"
+    )
+
+
+def test_database_names_normalise_without_overlap(tmp_path: Path) -> None:
+    target, registry, absent = golden.mysql_database_names()
+    assert len({len(target), len(registry), len(absent)}) == 1
+    assert len({target, registry, absent}) == 3
+    server = golden.MysqlServer("db:mysql://root:pw@db.example:3307/test?x=1")
+    sandbox = golden.MysqlSandbox(server, None, target, registry, absent)
+    layout = golden.Layout.create(tmp_path, sandbox.substitutions(), sandbox.expansions())
+    text = (
+        f"db:mysql://root:pw@db.example:3307/{target} db:mysql://root@db.example:3307/{registry}"
+        f" {registry}.changes {target}.a `{absent}`"
+    )
+    assert layout.normalise(text) == (
+        "{MYSQL_URI} {MYSQL_SERVER}/{MYSQL_REGISTRY} {MYSQL_REGISTRY}.changes {MYSQL_DB}.a"
+        " `{MYSQL_ABSENT}`"
+    )
+    assert layout.expand("{MYSQL_URI}") == f"db:mysql://root:pw@db.example:3307/{target}"
+    assert layout.expand("{MYSQL} x") == (
+        "mysql --host=db.example --port=3307 --user=root --password=pw x"
+    )
+
+
+@pytest.mark.mysql
+def test_server_scenario_databases_runner_and_dumps(tmp_path: Path) -> None:
+    uri = require_server(MYSQL_VAR)
+    seen: dict[str, object] = {}
+
+    def run(argv: list[str]) -> int:
+        seen["runner"] = os.environ.get(golden.RUNNER_VAR)
+        seen["argv"] = argv
+        conn = golden.MysqlServer(uri).connect()
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SHOW DATABASES")
+                seen["databases"] = {row[0] for row in cur.fetchall()}
+                db = argv[1]
+                cur.execute(f"CREATE TABLE `{db}`.t (x INT, at DATETIME(6))")
+                cur.execute(f"INSERT INTO `{db}`.t VALUES (1, utc_timestamp(6))")  # noqa: S608
+        finally:
+            conn.close()
+        print(f"Deployed {argv[0]} at 2026-01-01 00:00:00 and {datetime.now():%Y-%m-%d %H:%M:%S}")
+        return 0
+
+    steps = (
+        '[[step]]\nargs = ["{MYSQL_URI}", "{MYSQL_DB}"]\n'
+        'shell = "{MYSQL} -e \\"CREATE TABLE {MYSQL_REGISTRY}.r (y INT)\\""\n'
+    )
+    scenario = _scenario(tmp_path, _mysql('runners = ["driver"]\n', steps))
+    (step,) = golden.run_sqlitch(scenario, tmp_path / "t", run, server_uri=uri)
+    assert seen["runner"] == "driver"
+    argv = seen["argv"]
+    assert isinstance(argv, list)
+    target = argv[1]
+    databases = seen["databases"]
+    assert isinstance(databases, set)
+    assert target in databases
+    assert step["stdout"] == (
+        "Deployed {MYSQL_URI} at 2026-01-01 00:00:00 and <clock ####-##-## ##:##:##>\n"
+    )
+    dump = step["files"]["mysql:{MYSQL_DB}"]
+    assert "column at datetime(6) NULL default NULL" in dump
+    assert "    x = 1\n    at = <clock ####-##-## ##:##:##.######>\n" in dump
+    assert "table r\n" in step["files"]["mysql:{MYSQL_REGISTRY}"]
+    assert "mysql:{MYSQL_ABSENT}" not in step["files"]
+    conn = golden.MysqlServer(uri).connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SHOW DATABASES")
+            assert not [row[0] for row in cur.fetchall() if row[0] == target]
+    finally:
+        conn.close()
+
+
+@pytest.mark.mysql
+def test_server_scenarios_may_not_create_other_databases(tmp_path: Path) -> None:
+    uri = require_server(MYSQL_VAR)
+
+    def run(argv: list[str]) -> int:
+        conn = golden.MysqlServer(uri).connect()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f"CREATE DATABASE `{argv[0]}_extra`")
+        finally:
+            conn.close()
+        return 0
+
+    scenario = _scenario(tmp_path, _mysql(steps='[[step]]\nargs = ["{MYSQL_REGISTRY}"]\n'))
+    with pytest.raises(golden.ServerGuardError, match="unexpected database"):
+        golden.run_sqlitch(scenario, tmp_path / "t", run, server_uri=uri)
+    conn = golden.MysqlServer(uri).connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SHOW DATABASES LIKE 'sqlitch\\_golden\\_%'")
+            assert not [row[0] for row in cur.fetchall() if row[0].endswith("_extra")]
+    finally:
+        conn.close()

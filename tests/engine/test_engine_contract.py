@@ -1,8 +1,10 @@
 """The engine contract: deploy/revert/verify behave the same on every engine and runner.
 
-Parametrized over (engine, runner); only SQLite exists so far. PostgreSQL and
-MySQL add an entry to ENGINES (a URI factory and a row reader) and gain the
-whole suite.
+Parametrized over (engine, runner). Each engine is an :class:`EngineCase`:
+how to make a target for one test (with its own databases on a server), how
+to read registry rows, and how to hold the destination lock from outside.
+Server engines skip with a ServerUnavailableWarning when their server is not
+configured (SQLITCH_TEST_MYSQL_URI); their databases are dropped afterwards.
 """
 
 from __future__ import annotations
@@ -11,10 +13,18 @@ import shutil
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
+from tests.support.servers import (
+    MYSQL_VAR,
+    mysql_connect,
+    mysql_databases,
+    require_server,
+    uri_with_database,
+)
 
 from sqlitch.cli.main import run
 from sqlitch.engines.sqlite import _swap_base, check_driver_script
@@ -30,40 +40,124 @@ b [a] 2026-01-01T00:00:01Z {PLANNER} # add b
 c 2026-01-01T00:00:03Z {PLANNER} # add c
 """
 
-RUNNERS = ["driver"] + (["client"] if shutil.which("sqlite3") else [])
+Rows = list[tuple[object, ...]]
 
 
-def sqlite_rows(project: Path, table: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(project / "sqitch.db") as conn:
-        return list(conn.execute(f"SELECT * FROM {table} ORDER BY rowid"))  # noqa: S608
+class EngineCase:
+    """One engine as the contract tests see it."""
+
+    key = ""
+    client = ""
+    registry = "sqitch"
+
+    def __init__(self, project: Path, stack: ExitStack) -> None:
+        self.project = project
+
+    @property
+    def uri(self) -> str:
+        raise NotImplementedError
+
+    def rows(self, table: str) -> Rows:
+        raise NotImplementedError
+
+    def hold_lock(self) -> AbstractContextManager[Callable[[], None]]:
+        """Hold the destination lock; the context value releases it early."""
+        raise NotImplementedError
 
 
-ENGINES: dict[str, tuple[str, Callable[[Path, str], list[tuple[object, ...]]]]] = {
-    "sqlite": ("db:sqlite:flipr.db", sqlite_rows),
-}
+class SqliteCase(EngineCase):
+    key, client = "sqlite", "sqlite3"
 
-CASES = [(engine, runner) for engine in ENGINES for runner in RUNNERS]
+    @property
+    def uri(self) -> str:
+        return "db:sqlite:flipr.db"
+
+    def rows(self, table: str) -> Rows:
+        with sqlite3.connect(self.project / "sqitch.db") as conn:
+            return list(conn.execute(f"SELECT * FROM {table} ORDER BY rowid"))  # noqa: S608
+
+    @contextmanager
+    def hold_lock(self) -> Iterator[Callable[[], None]]:
+        import fcntl
+
+        holder = open(self.project / "sqitch.db", "rb")  # noqa: SIM115
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        try:
+            yield holder.close
+        finally:
+            holder.close()
+
+
+class MysqlCase(EngineCase):
+    key, client = "mysql", "mysql"
+
+    def __init__(self, project: Path, stack: ExitStack) -> None:
+        super().__init__(project, stack)
+        self.server = require_server(MYSQL_VAR)
+        self.database, self.registry = stack.enter_context(mysql_databases(self.server, 2))
+        # The registry database is created by the first deploy, as by Sqitch.
+        mysql_connect(self.server).cursor().execute(f"DROP DATABASE `{self.registry}`")
+
+    @property
+    def uri(self) -> str:
+        return uri_with_database(self.server, self.database)
+
+    def rows(self, table: str) -> Rows:
+        conn = mysql_connect(self.server, self.registry)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(
+                    "SELECT COUNT(*) FROM information_schema.columns"
+                    " WHERE table_schema = %s AND table_name = %s AND column_name = 'committed_at'",
+                    (self.registry, table),
+                )
+                (timed,) = cur.fetchone()
+                order = "committed_at" if timed else "1"
+                cur.execute(f"SELECT * FROM {table} ORDER BY {order}")  # noqa: S608
+                return [tuple(r) for r in cur.fetchall()]
+        finally:
+            conn.close()
+
+    @contextmanager
+    def hold_lock(self) -> Iterator[Callable[[], None]]:
+        conn = mysql_connect(self.server)
+        with conn.cursor() as cur:
+            cur.execute("SELECT GET_LOCK(%s, 0)", (f"sqitch working on {self.database}",))
+        try:
+            yield conn.close
+        finally:
+            if conn.open:
+                conn.close()
+
+
+ENGINES: dict[str, type[EngineCase]] = {"sqlite": SqliteCase, "mysql": MysqlCase}
+CASES = [
+    (engine, runner)
+    for engine, case in ENGINES.items()
+    for runner in ["driver"] + (["client"] if shutil.which(case.client) else [])
+]
 
 
 @pytest.fixture(params=CASES, ids=[f"{e}-{r}" for e, r in CASES])
-def case(request: pytest.FixtureRequest, isolated_env: Path) -> tuple[str, str]:
+def case(request: pytest.FixtureRequest, isolated_env: Path) -> Iterator[EngineCase]:
     engine, runner = request.param
-    uri = ENGINES[engine][0]
-    project = isolated_env
-    (project / "sqitch.conf").write_text(
-        f'[core]\n\tengine = {engine}\n[engine "{engine}"]\n\ttarget = {uri}\n'
-        f"\trunner = {runner}\n[user]\n\tname = Tester\n\temail = t@example.com\n"
-    )
-    (project / "sqitch.plan").write_text(PLAN)
-    for name in "abc":
-        for kind, sql in (
-            ("deploy", f"CREATE TABLE {name} (x INTEGER);\n"),
-            ("revert", f"DROP TABLE {name};\n"),
-            ("verify", f"SELECT x FROM {name} WHERE 0;\n"),  # noqa: S608
-        ):
-            (project / kind).mkdir(exist_ok=True)
-            (project / kind / f"{name}.sql").write_text(sql)
-    return engine, runner
+    with ExitStack() as stack:
+        engine_case = ENGINES[engine](isolated_env, stack)
+        (isolated_env / "sqitch.conf").write_text(
+            f'[core]\n\tengine = {engine}\n[engine "{engine}"]\n\ttarget = {engine_case.uri}\n'
+            f"\tregistry = {engine_case.registry}\n\trunner = {runner}\n"
+            "[user]\n\tname = Tester\n\temail = t@example.com\n"
+        )
+        (isolated_env / "sqitch.plan").write_text(PLAN)
+        for name in "abc":
+            for kind, sql in (
+                ("deploy", f"CREATE TABLE {name} (x INTEGER);\n"),
+                ("revert", f"DROP TABLE {name};\n"),
+                ("verify", f"SELECT x FROM {name} WHERE 0;\n"),  # noqa: S608
+            ):
+                (isolated_env / kind).mkdir(exist_ok=True)
+                (isolated_env / kind / f"{name}.sql").write_text(sql)
+        yield engine_case
 
 
 def sqlitch(
@@ -82,17 +176,13 @@ def sqlitch(
     return code, out, err
 
 
-def test_deploy_verify_revert_cycle(
-    case: tuple[str, str], capsys: pytest.CaptureFixture[str], isolated_env: Path
-) -> None:
-    engine = case[0]
-    rows = ENGINES[engine][1]
+def test_deploy_verify_revert_cycle(case: EngineCase, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = sqlitch(capsys, "deploy")
     assert code == 0
     assert "  + b @v1 .. ok\n" in out
-    assert [r[2] for r in rows(isolated_env, "changes")] == ["a", "b", "c"]
-    assert [r[1] for r in rows(isolated_env, "tags")] == ["@v1"]
-    deps = rows(isolated_env, "dependencies")
+    assert [r[2] for r in case.rows("changes")] == ["a", "b", "c"]
+    assert [r[1] for r in case.rows("tags")] == ["@v1"]
+    deps = case.rows("dependencies")
     assert [(d[1], d[2]) for d in deps] == [("require", "a")]
     assert sqlitch(capsys, "deploy")[1] == "Nothing to deploy (up-to-date)\n"
     code, out, _ = sqlitch(capsys, "verify")
@@ -103,8 +193,8 @@ def test_deploy_verify_revert_cycle(
     assert code == 1 and "Nothing reverted" in out
     code, out, _ = sqlitch(capsys, "revert", "-y")
     assert code == 0
-    assert rows(isolated_env, "changes") == []
-    events = [(e[0], e[2]) for e in rows(isolated_env, "events")]
+    assert case.rows("changes") == []
+    events = [(e[0], e[2]) for e in case.rows("events")]
     assert events == [
         ("deploy", "a"),
         ("deploy", "b"),
@@ -114,13 +204,13 @@ def test_deploy_verify_revert_cycle(
         ("revert", "a"),
     ]
     # Timestamps are strictly increasing even when the clock stands still.
-    stamps = [e[8] for e in rows(isolated_env, "events")]
+    stamps = [e[8] for e in case.rows("events")]
     assert stamps == sorted(set(stamps))
 
 
 @pytest.mark.parametrize("mode", ["all", "tag", "change"])
 def test_failed_deploy_leaves_registry_consistent(
-    case: tuple[str, str], mode: str, capsys: pytest.CaptureFixture[str], isolated_env: Path
+    case: EngineCase, mode: str, capsys: pytest.CaptureFixture[str], isolated_env: Path
 ) -> None:
     (isolated_env / "deploy" / "c.sql").write_text("SELECT nosuch FROM nowhere;\n")
     code, out, err = sqlitch(capsys, "deploy", "--mode", mode)
@@ -128,41 +218,35 @@ def test_failed_deploy_leaves_registry_consistent(
     assert "  + c ...... not ok\n" in out
     # Mode "change" stops with the script's own error, as Sqitch does.
     assert err.rstrip().endswith("Deploy failed") == (mode != "change")
-    deployed = [r[2] for r in ENGINES[case[0]][1](isolated_env, "changes")]
+    deployed = [r[2] for r in case.rows("changes")]
     assert deployed == {"all": [], "tag": ["a", "b"], "change": ["a", "b"]}[mode]
-    fails = [e for e in ENGINES[case[0]][1](isolated_env, "events") if e[0] == "fail"]
+    fails = [e for e in case.rows("events") if e[0] == "fail"]
     assert [f[2] for f in fails] == ["c"]
 
 
 def test_log_only_runs_no_script(
-    case: tuple[str, str], capsys: pytest.CaptureFixture[str], isolated_env: Path
+    case: EngineCase, capsys: pytest.CaptureFixture[str], isolated_env: Path
 ) -> None:
     (isolated_env / "deploy" / "a.sql").write_text("SELECT nosuch FROM nowhere;\n")
     assert sqlitch(capsys, "deploy", "--log-only")[0] == 0
-    assert len(ENGINES[case[0]][1](isolated_env, "changes")) == 3
+    assert len(case.rows("changes")) == 3
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SQLite deploy locks use flock (POSIX)")
-def test_lock_blocks_a_second_deploy(
-    case: tuple[str, str], capsys: pytest.CaptureFixture[str], isolated_env: Path
-) -> None:
-    import fcntl
-
+def test_lock_blocks_a_second_deploy(case: EngineCase, capsys: pytest.CaptureFixture[str]) -> None:
     sqlitch(capsys, "deploy", "--to", "a")
-    holder = open(isolated_env / "sqitch.db", "rb")  # noqa: SIM115
-    fcntl.flock(holder, fcntl.LOCK_EX)
-    timer = threading.Timer(0.3, holder.close)
-    try:
+    with case.hold_lock() as release:
         code, out, err = sqlitch(capsys, "deploy", "--lock-timeout", "0")
         assert code == 2
         assert "waiting 0 seconds..." in out
         assert "Timed out waiting 0 seconds" in err
+        timer = threading.Timer(0.3, release)
         timer.start()
-        code, out, _ = sqlitch(capsys, "deploy", "--lock-timeout", "5")
+        try:
+            code, out, _ = sqlitch(capsys, "deploy", "--lock-timeout", "5")
+        finally:
+            timer.cancel()
         assert code == 0 and "  + c ...... ok" in out
-    finally:
-        timer.cancel()
-        holder.close()
 
 
 def test_registry_placement() -> None:

@@ -7,8 +7,14 @@ building the standard environment, snapshotting files and normalising paths.
 the test suite and ``bin/sqlitch-parity`` run them in-process through
 ``sqlitch.cli.main.run``. See ``scripts/golden/README.md`` for the formats.
 
-Nothing here imports SQLitch at module import time, so the regenerate script
-works without the package installed.
+Scenarios with ``server = "mysql"`` also get fresh databases on a MySQL server
+(``mysql_sandbox``), placeholders for their names and URIs, dumps of them in
+every snapshot (``tests/support/mysql_dump.py``) and the server's real-clock
+dates masked in outputs; SQLitch runs them once per script runner it lists
+(``SQLITCH_RUNNER``).
+
+Nothing here imports SQLitch (nor PyMySQL) at module import time, so the
+regenerate script works without the package installed.
 """
 
 from __future__ import annotations
@@ -19,18 +25,22 @@ import hashlib
 import io
 import json
 import os
+import secrets
 import shlex
 import subprocess
 import sys
 import time
 import tomllib
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
+from tests.support import mysql_dump
 from tests.support.sqlite_dump import FIXED_NOW, dump_database
 from tests.support.sqlite_dump import MARKER as SQLITE_DUMP_MARKER
 
@@ -39,6 +49,10 @@ SCENARIO_DIR = REPO_ROOT / "scripts" / "golden" / "scenarios"
 GOLDEN_DIR = REPO_ROOT / "tests" / "support" / "golden"
 
 SQITCH_VERSION = "1.3.1"
+# The current release, for scenarios where it fixed what 1.3.1 does
+# (``sqitch = "latest"``; recorded with ../shared/tools/sqitch-latest).
+SQITCH_LATEST_VERSION = "1.6.1"
+SQITCH_RELEASES = {"1.3.1": SQITCH_VERSION, "latest": SQITCH_LATEST_VERSION}
 # Without "@" faketime freezes the clock: Sqitch can take over a second to
 # start on a loaded machine, and a running clock would then record 00:00:01.
 FAKETIME_SPEC = "2026-01-01 00:00:00"
@@ -54,12 +68,35 @@ EMAIL = "marge@example.com"
 
 DEFAULT_COMPARE = ("exit", "stdout", "stderr", "files")
 _COMPARE_KEYS = frozenset({*DEFAULT_COMPARE, "stdout-first-line", "stderr-first-line"})
-_SCENARIO_KEYS = frozenset({"description", "files", "env", "step", "clock", "needs"})
+_SCENARIO_KEYS = frozenset(
+    {"description", "files", "env", "step", "clock", "needs", "server", "runners", "sqitch"}
+)
 _STEP_KEYS = frozenset({"args", "stdin", "env", "files", "compare", "shell"})
 
 # Placeholders, most specific first: normalisation replaces the sub-directories
 # before the temporary root that contains them.
 PROJECT, HOME, ETC, TMP = "{PROJECT}", "{HOME}", "{ETC}", "{TMP}"
+
+# Database servers a scenario can ask for (``server = "mysql"``), and the ways
+# SQLitch can run a script on them (``runners``; SQLitch only, through
+# RUNNER_VAR; Sqitch always uses the client).
+SERVERS = ("mysql",)
+SCRIPT_RUNNERS = ("client", "driver")
+DEFAULT_RUNNERS = ("client",)
+RUNNER_VAR = "SQLITCH_RUNNER"
+MYSQL_VAR = "SQLITCH_TEST_MYSQL_URI"  # as tests/support/servers.py
+MYSQL_DEFAULT_URI = "db:mysql://root@127.0.0.1:3306/test"  # for recording
+# Placeholders of a MySQL scenario: the target URI (server URI + target
+# database), the server URI (no database), the target, registry and absent
+# (never created) database names, and the mysql client command line for
+# ``shell`` steps (expanded only).
+MYSQL_URI, MYSQL_SERVER, MYSQL_DB = "{MYSQL_URI}", "{MYSQL_SERVER}", "{MYSQL_DB}"
+MYSQL_REGISTRY, MYSQL_ABSENT, MYSQL_CLIENT = "{MYSQL_REGISTRY}", "{MYSQL_ABSENT}", "{MYSQL}"
+# Database names: one fixed length (output columns stay aligned), a role
+# letter (t, r, a) then random hex, so no name contains another.
+MYSQL_NAME_PREFIX = "sqlitch_golden_"
+MYSQL_DEFAULT_REGISTRY = "sqitch"  # what a scenario that forgets its registry would use
+MYSQL_DUMP_PREFIX = "mysql:"  # snapshot keys: "mysql:{MYSQL_DB}"
 
 DIR_MARKER = "<dir>"
 CRASH_MARKER = "<uncaught exception in SQLitch>"
@@ -106,12 +143,23 @@ class Scenario:
     # Programs that must be on PATH for SQLitch to reproduce the recording
     # (e.g. "sqlite3": a failing script's text comes from the client).
     needs: tuple[str, ...] = ()
+    # A database server the scenario runs against ("mysql"), or None.
+    server: str | None = None
+    #: The Sqitch release the scenario is recorded with (SQITCH_RELEASES values).
+    sqitch: str = SQITCH_VERSION
+    # SQLitch's script runners to test a server scenario with (RUNNER_VAR).
+    runners: tuple[str, ...] = ()
 
-    def missing_programs(self) -> list[str]:
-        """The programs in ``needs`` that are not on PATH."""
+    def programs(self, runner: str | None = None) -> list[str]:
+        """``needs``, plus the mysql client when SQLitch runs scripts with it."""
+        extra = ["mysql"] if self.server == "mysql" and runner == "client" else []
+        return list(dict.fromkeys([*self.needs, *extra]))
+
+    def missing_programs(self, runner: str | None = None) -> list[str]:
+        """The programs SQLitch needs (see :meth:`programs`) that are not on PATH."""
         import shutil
 
-        return [program for program in self.needs if shutil.which(program) is None]
+        return [p for p in self.programs(runner) if shutil.which(p) is None]
 
     @property
     def command(self) -> str:
@@ -190,6 +238,17 @@ def load_scenario(path: Path, root: Path = SCENARIO_DIR) -> Scenario:
     steps = raw.get("step")
     if not isinstance(steps, list) or not steps:
         raise ScenarioError(f"{sid}: needs at least one [[step]]")
+    server = raw.get("server")
+    if server is not None and server not in SERVERS:
+        raise ScenarioError(f"{sid}: server must be one of {', '.join(SERVERS)}")
+    runners = _runners(raw, server, sid)
+    text = data.decode("utf-8")
+    if server == "mysql" and MYSQL_REGISTRY not in text and MYSQL_ABSENT not in text:
+        # Never the server's default registry database (sqitch): see MysqlSandbox.check.
+        raise ScenarioError(
+            f"{sid}: a MySQL scenario must set its registry to {MYSQL_REGISTRY}"
+            f' (or {MYSQL_ABSENT}), e.g. in [engine "mysql"] registry = {MYSQL_REGISTRY}'
+        )
     return Scenario(
         id=sid,
         path=path,
@@ -200,7 +259,28 @@ def load_scenario(path: Path, root: Path = SCENARIO_DIR) -> Scenario:
         steps=tuple(_parse_step(s, f"{sid}: step[{i}]") for i, s in enumerate(steps)),
         clock=_clock(raw.get("clock", "frozen"), sid),
         needs=tuple(_str_list(raw.get("needs", []), f"{sid}: needs")),
+        server=server,
+        runners=runners,
+        sqitch=_release(raw.get("sqitch", "1.3.1"), sid),
     )
+
+
+def _release(value: object, sid: str) -> str:
+    if value not in SQITCH_RELEASES:
+        raise ScenarioError(f"{sid}: sqitch must be one of {', '.join(SQITCH_RELEASES)}")
+    return SQITCH_RELEASES[str(value)]
+
+
+def _runners(raw: Mapping[str, object], server: object, sid: str) -> tuple[str, ...]:
+    if "runners" not in raw:
+        return DEFAULT_RUNNERS if server is not None else ()
+    if server is None:
+        raise ScenarioError(f"{sid}: runners needs a server")
+    runners = _str_list(raw["runners"], f"{sid}: runners")
+    bad = sorted(set(runners) - set(SCRIPT_RUNNERS))
+    if bad or not runners:
+        raise ScenarioError(f"{sid}: runners must be some of {', '.join(SCRIPT_RUNNERS)}")
+    return tuple(dict.fromkeys(runners))
 
 
 def _str_list(value: object, where: str) -> list[str]:
@@ -249,14 +329,27 @@ def golden_id(path: Path, golden_dir: Path = GOLDEN_DIR) -> str:
 
 @dataclass(frozen=True)
 class Layout:
-    """The temporary directory ``T`` of one scenario run."""
+    """The temporary directory ``T`` of one scenario run.
+
+    ``substitutions`` are further (real text, placeholder) pairs, most
+    specific first, replaced both ways before the paths (a server's URIs and
+    database names); ``expansions`` are placeholders only expanded (a client
+    command line for ``shell`` steps).
+    """
 
     root: Path
+    substitutions: tuple[tuple[str, str], ...] = ()
+    expansions: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def create(cls, tmp: Path) -> Layout:
+    def create(
+        cls,
+        tmp: Path,
+        substitutions: Sequence[tuple[str, str]] = (),
+        expansions: Sequence[tuple[str, str]] = (),
+    ) -> Layout:
         """Make ``tmp/project``, ``tmp/home`` and ``tmp/etc`` (``tmp`` may exist)."""
-        layout = cls(Path(os.path.realpath(tmp)))
+        layout = cls(Path(os.path.realpath(tmp)), tuple(substitutions), tuple(expansions))
         for d in (layout.project, layout.home, layout.etc):
             d.mkdir(parents=True, exist_ok=True)
         return layout
@@ -275,6 +368,7 @@ class Layout:
 
     def _placeholders(self) -> list[tuple[str, str]]:
         return [
+            *self.substitutions,
             (str(self.project), PROJECT),
             (str(self.home), HOME),
             (str(self.etc), ETC),
@@ -289,7 +383,7 @@ class Layout:
 
     def expand(self, text: str) -> str:
         """Replace placeholders written in a scenario by the real paths."""
-        for real, placeholder in self._placeholders():
+        for real, placeholder in [*self.expansions, *self._placeholders()]:
             text = text.replace(placeholder, real)
         return text
 
@@ -379,6 +473,209 @@ def standard_env(
 
 
 # --------------------------------------------------------------------------
+# Database servers (scenarios with server = "mysql")
+
+
+@dataclass(frozen=True)
+class MysqlServer:
+    """The server behind a ``db:mysql://user:pass@host:port/db`` URI."""
+
+    uri: str
+
+    @property
+    def _parts(self) -> Any:
+        return urlsplit(self.uri.removeprefix("db:"))
+
+    @property
+    def server_uri(self) -> str:
+        """The URI without a database (nor query): ``db:mysql://user@host:port``."""
+        return f"db:mysql://{self._parts.netloc}"
+
+    def server_uris(self) -> list[str]:
+        """:attr:`server_uri`, and the same without the password if it has one."""
+        parts = self._parts
+        uris = [self.server_uri]
+        if parts.password is not None:
+            user = parts.netloc.rsplit("@", 1)[0].split(":", 1)[0]
+            uris.append(f"db:mysql://{user}@{parts.netloc.rsplit('@', 1)[1]}")
+        return uris
+
+    def params(self) -> dict[str, Any]:
+        parts = self._parts
+        return {
+            "host": parts.hostname or "127.0.0.1",
+            "port": parts.port or 3306,
+            "user": unquote(parts.username) if parts.username else None,
+            "password": unquote(parts.password) if parts.password else "",
+        }
+
+    def connect(self) -> Any:
+        """An autocommit PyMySQL connection to the server (no default database)."""
+        import pymysql  # only for server scenarios
+
+        return pymysql.connect(
+            **self.params(), autocommit=True, charset="utf8mb4", connect_timeout=10
+        )
+
+    def client_command(self) -> str:
+        """The mysql client with this server's connection options, for ``shell`` steps."""
+        params = self.params()
+        argv = ["mysql", f"--host={params['host']}", f"--port={params['port']}"]
+        if params["user"]:
+            argv.append(f"--user={params['user']}")
+        if params["password"]:
+            argv.append(f"--password={params['password']}")
+        return shlex.join(argv)
+
+    def unavailable(self) -> str | None:
+        """Why the server cannot be used, or None when it answers."""
+        try:
+            conn = self.connect()
+        except ImportError:
+            return "PyMySQL is not installed"
+        except Exception as exc:
+            return f"{self.uri} does not answer: {exc}"
+        conn.close()
+        return None
+
+
+def mysql_server_uri(default: str | None = None) -> str | None:
+    """The MySQL test server URI: ``$SQLITCH_TEST_MYSQL_URI``, else ``default``."""
+    return os.environ.get(MYSQL_VAR) or default
+
+
+class ServerGuardError(ScenarioError):
+    """A server scenario touched a database it must not touch."""
+
+
+@dataclass
+class MysqlSandbox:
+    """A scenario's databases on a MySQL server: created before, dropped after.
+
+    ``target`` and ``registry`` are created empty; ``absent`` is a name that
+    does not exist at the start (for a missing database), dropped afterwards
+    in case a step created it.
+    """
+
+    server: MysqlServer
+    conn: Any
+    target: str
+    registry: str
+    absent: str
+    _before: frozenset[str] = frozenset()
+    _default_registry: object = None
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Real name -> placeholder, for the three databases."""
+        return {self.target: MYSQL_DB, self.registry: MYSQL_REGISTRY, self.absent: MYSQL_ABSENT}
+
+    def substitutions(self) -> list[tuple[str, str]]:
+        """(real, placeholder) pairs, most specific first (see :class:`Layout`)."""
+        server = self.server.server_uri
+        pairs = [(f"{server}/{self.target}", MYSQL_URI)]
+        pairs += [(uri, MYSQL_SERVER) for uri in self.server.server_uris()]
+        pairs += [(self.registry, MYSQL_REGISTRY), (self.absent, MYSQL_ABSENT)]
+        return [*pairs, (self.target, MYSQL_DB)]
+
+    def expansions(self) -> list[tuple[str, str]]:
+        return [(self.server.client_command(), MYSQL_CLIENT)]
+
+    def _databases(self) -> set[str]:
+        with self.conn.cursor() as cur:
+            cur.execute("SHOW DATABASES")
+            return {str(row[0]) for row in cur.fetchall()}
+
+    def _fingerprint(self, name: str) -> object:
+        """What the server's default registry holds (tables and checksums), if it exists."""
+        with self.conn.cursor() as cur:
+            cur.execute(
+                "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s"
+                " AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
+                [name],
+            )
+            tables = [str(row[0]) for row in cur.fetchall()]
+            if not tables:
+                return None
+            quoted = ", ".join(f"`{name}`.`{t}`" for t in tables)
+            cur.execute(f"CHECKSUM TABLE {quoted}")
+            return tuple(tuple(row) for row in cur.fetchall())
+
+    def begin(self) -> None:
+        self._before = frozenset(self._databases())
+        self._default_registry = self._fingerprint(MYSQL_DEFAULT_REGISTRY)
+        with self.conn.cursor() as cur:
+            for name in (self.target, self.registry):
+                cur.execute(
+                    f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"
+                )
+
+    def check(self, where: str) -> None:
+        """Fail loudly if a step used the default registry or made other databases."""
+        now = self._databases()
+        if MYSQL_DEFAULT_REGISTRY in now - self._before or (
+            self._fingerprint(MYSQL_DEFAULT_REGISTRY) != self._default_registry
+        ):
+            raise ServerGuardError(
+                f"{where} used the server's default registry database"
+                f" `{MYSQL_DEFAULT_REGISTRY}`: scenarios must set"
+                f" registry = {MYSQL_REGISTRY} (drop `{MYSQL_DEFAULT_REGISTRY}` if it was created)"
+            )
+        tokens = [name.rsplit("_", 1)[1] for name in self.names]
+        strays = sorted(
+            db
+            for db in now - self._before - set(self.names)
+            if any(token in db for token in tokens)
+        )
+        if strays:
+            with self.conn.cursor() as cur:  # named after ours: ours to drop
+                for db in strays:
+                    cur.execute(f"DROP DATABASE IF EXISTS `{db}`")
+            raise ServerGuardError(f"{where} created unexpected database(s): {', '.join(strays)}")
+
+    def dumps(self) -> dict[str, str]:
+        """``mysql:{PLACEHOLDER}`` -> dump, for each of the databases that exists."""
+        existing = self._databases()
+        return {
+            MYSQL_DUMP_PREFIX + placeholder: mysql_dump.dump_database(self.conn, real, self.names)
+            for real, placeholder in self.names.items()
+            if real in existing
+        }
+
+    def drop(self) -> None:
+        with self.conn.cursor() as cur:
+            for name in self.names:
+                cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+def mysql_database_names() -> tuple[str, str, str]:
+    """Fresh (target, registry, absent) names: same length, random, distinct."""
+    tokens: set[str] = set()
+    while len(tokens) < 3:
+        tokens.add(secrets.token_hex(6))
+    target, registry, absent = (
+        f"{MYSQL_NAME_PREFIX}{role}_{token}" for role, token in zip("tra", tokens, strict=True)
+    )
+    return target, registry, absent
+
+
+@contextmanager
+def mysql_sandbox(uri: str) -> Iterator[MysqlSandbox]:
+    """Create a scenario's databases on the server behind ``uri``; always drop them."""
+    server = MysqlServer(uri)
+    conn = server.connect()
+    try:
+        sandbox = MysqlSandbox(server, conn, *mysql_database_names())
+        try:
+            sandbox.begin()
+            yield sandbox
+        finally:
+            sandbox.drop()
+    finally:
+        conn.close()
+
+
+# --------------------------------------------------------------------------
 # Running scenarios
 
 
@@ -427,17 +724,47 @@ def project_step(
     return result
 
 
-def run_scenario(scenario: Scenario, tmp: Path, runner: StepRunner) -> list[GoldenStep]:
-    """Run every step of ``scenario`` in a fresh layout under ``tmp``."""
-    layout = Layout.create(tmp)
+def run_scenario(
+    scenario: Scenario,
+    tmp: Path,
+    runner: StepRunner,
+    *,
+    server_uri: str | None = None,
+    tool_env: Mapping[str, str] | None = None,
+) -> list[GoldenStep]:
+    """Run every step of ``scenario`` in a fresh layout under ``tmp``.
+
+    A server scenario gets its databases on the server behind ``server_uri``
+    (default: ``$SQLITCH_TEST_MYSQL_URI``), created before the first step and
+    dropped after the last, whatever happens. ``tool_env`` is added to the
+    tool's environment only (not to ``shell`` steps'): SQLitch's RUNNER_VAR.
+    """
+    if scenario.server is None:
+        return _run_steps(scenario, Layout.create(tmp), runner, None, tool_env or {})
+    uri = server_uri or mysql_server_uri()
+    if not uri:
+        raise ScenarioError(f"{scenario.id}: needs a MySQL server ({MYSQL_VAR} is not set)")
+    with mysql_sandbox(uri) as sandbox:
+        layout = Layout.create(tmp, sandbox.substitutions(), sandbox.expansions())
+        return _run_steps(scenario, layout, runner, sandbox, tool_env or {})
+
+
+def _run_steps(
+    scenario: Scenario,
+    layout: Layout,
+    runner: StepRunner,
+    sandbox: MysqlSandbox | None,
+    tool_env: Mapping[str, str],
+) -> list[GoldenStep]:
     layout.write_files(scenario.files)
     results: list[GoldenStep] = []
-    for step in scenario.steps:
+    for index, step in enumerate(scenario.steps):
         layout.write_files(step.files)
+        env = standard_env(layout, scenario.env, step.env)
         invocation = Invocation(
             args=[layout.expand(a) for a in step.args],
             stdin=layout.expand(step.stdin),
-            env=standard_env(layout, scenario.env, step.env),
+            env={**env, **tool_env},
             cwd=layout.project,
             clock=scenario.clock,
         )
@@ -445,20 +772,21 @@ def run_scenario(scenario: Scenario, tmp: Path, runner: StepRunner) -> list[Gold
             subprocess.run(
                 ["/bin/sh", "-c", layout.expand(step.shell)],
                 cwd=layout.project,
-                env=invocation.env,
+                env=env,
                 capture_output=True,
                 check=True,
             )
         code, out, err = runner(invocation)
-        results.append(
-            project_step(
-                step,
-                code,
-                layout.normalise(_decode(out)),
-                layout.normalise(_decode(err)),
-                layout.snapshot(),
-            )
-        )
+        stdout, stderr = layout.normalise(_decode(out)), layout.normalise(_decode(err))
+        files = layout.snapshot()
+        if sandbox is not None:
+            sandbox.check(f"{scenario.id} step {index + 1}")
+            # The server's clock is real: dates it recorded (status, log...) vary.
+            stdout = mysql_dump.mask_clock_timestamps(stdout)
+            stderr = mysql_dump.mask_clock_timestamps(stderr)
+            dumps = {key: layout.normalise(text) for key, text in sandbox.dumps().items()}
+            files = dict(sorted({**files, **dumps}.items()))
+        results.append(project_step(step, code, stdout, stderr, files))
     return results
 
 
@@ -466,7 +794,7 @@ def golden_document(scenario: Scenario, steps: list[GoldenStep]) -> dict[str, An
     return {
         "scenario": scenario.id,
         "scenario_sha1": scenario.sha1,
-        "sqitch": SQITCH_VERSION,
+        "sqitch": scenario.sqitch,
         "steps": steps,
     }
 
@@ -559,9 +887,26 @@ def run_sqlitch(
     run: RunFunction | None = None,
     *,
     crashes: list[str | None] | None = None,
+    script_runner: str | None = None,
+    server_uri: str | None = None,
 ) -> list[GoldenStep]:
-    """Run ``scenario`` through SQLitch in-process; results in stored form."""
-    return run_scenario(scenario, tmp, in_process_runner(run, crashes=crashes))
+    """Run ``scenario`` through SQLitch in-process; results in stored form.
+
+    For a server scenario, ``script_runner`` (default: the scenario's first
+    runner) reaches SQLitch as ``SQLITCH_RUNNER``; Sqitch never gets it.
+    """
+    tool_env: dict[str, str] = {}
+    if scenario.server is not None:
+        tool_env[RUNNER_VAR] = script_runner or scenario.runners[0]
+    elif script_runner is not None:
+        raise ScenarioError(f"{scenario.id}: script runners are for server scenarios")
+    return run_scenario(
+        scenario,
+        tmp,
+        in_process_runner(run, crashes=crashes),
+        server_uri=server_uri,
+        tool_env=tool_env,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -684,15 +1029,26 @@ def check_golden(
     catch: bool = False,
     golden_dir: Path = GOLDEN_DIR,
     scenario_dir: Path = SCENARIO_DIR,
+    script_runner: str | None = None,
+    server_uri: str | None = None,
 ) -> CheckResult:
-    """Run the scenario of one golden file through SQLitch and compare."""
+    """Run the scenario of one golden file through SQLitch and compare.
+
+    Server scenarios run with ``script_runner`` (see :func:`run_sqlitch`) on
+    the server behind ``server_uri``; their diffs name the runner.
+    """
     document = load_golden(path)
     sid = golden_id(path, golden_dir)
     scenario = load_scenario(scenario_path(sid, scenario_dir), scenario_dir)
     expected: list[GoldenStep] = document["steps"]
     crashes: list[str | None] | None = [] if catch else None
-    actual = run_sqlitch(scenario, tmp, run, crashes=crashes)
-    same, diffs = compare(sid, expected, actual)
+    actual = run_sqlitch(
+        scenario, tmp, run, crashes=crashes, script_runner=script_runner, server_uri=server_uri
+    )
+    label = sid
+    if scenario.server is not None:
+        label = f"{sid} [{RUNNER_VAR}={script_runner or scenario.runners[0]}]"
+    same, diffs = compare(label, expected, actual)
     if crashes:
         tracebacks = dict(enumerate(crashes))
         diffs = [

@@ -52,7 +52,7 @@ from sqlitch.engines.registry import (
 from sqlitch.errors import SqlitchError, hurl
 
 if TYPE_CHECKING:
-    from sqlitch.engines.runners import ScriptRunner
+    from sqlitch.engines.runners import ClientRunner, ScriptRunner
     from sqlitch.plan import Plan
     from sqlitch.plan.model import Change, Dependency
     from sqlitch.target import Target
@@ -79,6 +79,7 @@ class Reporter(Protocol):
     def emit_literal(self, *parts: object) -> None: ...
     def comment(self, *parts: object) -> None: ...
     def vent(self, *parts: object) -> None: ...
+    def warn(self, *parts: object) -> None: ...
     def ask_yes_no(self, message: str, default: bool | None = None) -> bool: ...
 
 
@@ -200,6 +201,11 @@ class Engine:
         """A driver error that escaped the registry, as Sqitch reports it (None: let it be)."""
         return None
 
+    def prepare_to_log(self, table: str, project: str) -> None:
+        """Called before a changes/events row is written (MySQL without
+        fractional seconds waits for the next second there)."""
+        return None
+
     # ======================================================================
     # templates built on the hooks
     def uses_client(self) -> bool:
@@ -217,7 +223,7 @@ class Engine:
             choose_runner(requested, self.target.client, client_configured=configured) == "client"
         )
 
-    def client_runner(self, database: str) -> ScriptRunner:
+    def client_runner(self, database: str) -> ClientRunner:
         """The client running scripts against ``database``, as Sqitch runs it."""
         from sqlitch.engines.runners import ClientRunner
 
@@ -265,6 +271,7 @@ class Engine:
                 user_name=self.out.user_name,
                 user_email=self.out.user_email,
                 ident=self.key,
+                before_log=self.prepare_to_log,
             )
         return self._registry
 

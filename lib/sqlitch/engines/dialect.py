@@ -33,13 +33,16 @@ class Dialect:
     rollback_statements: ClassVar[tuple[str, ...]] = ("ROLLBACK",)
     #: Statements run once on every new registry connection.
     session_statements: ClassVar[tuple[str, ...]] = ()
+    #: Whether the registry connection takes several statements in one call
+    #: (each transaction bracket then costs one round trip to the server).
+    batch_statements: ClassVar[bool] = False
     #: Query returning the registry release as a number.
     version_query: ClassVar[str] = "SELECT MAX(version) FROM {releases}"
     #: LIMIT for "no limit" when only an OFFSET is wanted.
     limit_all: ClassVar[str] = "-1"
     #: SQL for "now" in committed_at columns, or None to bind SQLitch's own
     #: clock (see :meth:`committed_value`).
-    now_sql: ClassVar[str | None] = None
+    now_sql: str | None = None
 
     def __init__(self, registry: str = "") -> None:
         self.registry = registry

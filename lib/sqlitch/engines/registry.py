@@ -305,6 +305,8 @@ class Registry:
     _rendered: dict[str, str] = field(default_factory=dict, repr=False)
     #: The ident of errors raised from here (the engine key).
     ident: str = "engine"
+    #: Called with a table name and project before a changes/events row is written.
+    before_log: Callable[[str, str], None] | None = None
     _connection: Connection | None = field(default=None, repr=False)
 
     # -- plumbing ------------------------------------------------------------
@@ -320,14 +322,13 @@ class Registry:
         """The DB-API connection, opened (and set up) on first use."""
         if self._connection is None:
             try:
-                conn = self.connect()
-                for statement in self.dialect.session_statements:
-                    conn.cursor().execute(statement)
-            except SqlitchError:
-                raise
+                self._connection = self.connect()
+                self._run_all(self.dialect.session_statements)
             except Exception as exc:
+                self.close()
+                if isinstance(exc, SqlitchError):
+                    raise
                 raise RegistryError.from_driver(exc, self.dialect, self.ident) from exc
-            self._connection = conn
         return self._connection
 
     def close(self) -> None:
@@ -346,6 +347,7 @@ class Registry:
 
     def execute(self, text: str, params: Sequence[object] = ()) -> Any:
         """Run a registry statement (``?`` placeholders, ``{table}``/``{now}`` fields)."""
+        _ = self.connection  # connecting may settle the dialect (the server's clock)
         return self._run(self._sql(text), params)
 
     def _fetchall(self, cursor: Any) -> list[Any]:
@@ -369,17 +371,27 @@ class Registry:
         values = self.column(text, params)
         return values[0] if values else None
 
+    def _run_all(self, statements: Sequence[str]) -> None:
+        """Run parameterless statements: in one call where the dialect batches."""
+        if not (self.dialect.batch_statements and len(statements) > 1):
+            for statement in statements:
+                self._run(statement)
+            return
+        cursor = self._run("; ".join(statements))
+        try:
+            while cursor.nextset():  # the later statements' errors surface here
+                pass
+        except Exception as exc:
+            raise RegistryError.from_driver(exc, self.dialect, self.ident) from exc
+
     def begin(self) -> None:
-        for statement in self.dialect.begin_statements:
-            self._run(self._sql(statement))
+        self._run_all([self._sql(statement) for statement in self.dialect.begin_statements])
 
     def commit(self) -> None:
-        for statement in self.dialect.commit_statements:
-            self._run(statement)
+        self._run_all(self.dialect.commit_statements)
 
     def rollback(self) -> None:
-        for statement in self.dialect.rollback_statements:
-            self._run(statement)
+        self._run_all(self.dialect.rollback_statements)
 
     def now(self) -> list[object]:
         """Parameters for one ``{now}`` field: none when the database's clock fills it."""
@@ -521,7 +533,7 @@ class Registry:
     def current_changes(self, project: str | None = None) -> list[ChangeRow]:
         rows = self.rows(
             """
-            SELECT change_id, script_hash, change, committer_name, committer_email,
+            SELECT change_id, script_hash, "change", committer_name, committer_email,
                    committed_at, planner_name, planner_email, planned_at
               FROM {changes}
              WHERE project = ?
@@ -698,7 +710,7 @@ class Registry:
                     return None
                 if tag == "HEAD":
                     found = self.value(
-                        "SELECT change_id FROM {changes} WHERE project = ? AND change = ?"
+                        'SELECT change_id FROM {changes} WHERE project = ? AND "change" = ?'
                         " ORDER BY committed_at DESC LIMIT 1",
                         (proj, change),
                     )
@@ -717,7 +729,7 @@ class Registry:
             ids = [
                 str(i)
                 for i in self.column(
-                    "SELECT change_id FROM {changes} WHERE project = ? AND change = ?"
+                    'SELECT change_id FROM {changes} WHERE project = ? AND "change" = ?'
                     " ORDER BY committed_at ASC",
                     (proj, change),
                 )
@@ -795,8 +807,10 @@ class Registry:
         """Record a deployed change, its dependencies, its tags and the event."""
         project = change.context.project
         dialect = self.dialect
+        if self.before_log is not None:
+            self.before_log("changes", project)
         self.execute(
-            "INSERT INTO {changes} (change_id, script_hash, change, project, note,"
+            'INSERT INTO {changes} (change_id, script_hash, "change", project, note,'
             " committer_name, committer_email, planned_at, planner_name, planner_email,"
             " committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {now})",
             (
@@ -894,8 +908,10 @@ class Registry:
         )
 
     def log_event(self, event: str, subject: EventSubject) -> None:
+        if self.before_log is not None:
+            self.before_log("events", subject.project)
         self.execute(
-            "INSERT INTO {events} (event, change_id, change, project, note, tags, requires,"
+            'INSERT INTO {events} (event, change_id, "change", project, note, tags, requires,'
             " conflicts, committer_name, committer_email, planned_at, planner_name,"
             " planner_email, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {now})",
             (

@@ -69,7 +69,11 @@ class ClientRunner:
         self.env = dict(env or {})
 
     def run(self, path: Path, *, quiet: bool = False) -> None:
-        argv = list(self.argv_for(path))
+        self.execute(self.argv_for(path), quiet=quiet)
+
+    def execute(self, argv: Sequence[str], *, quiet: bool = False) -> None:
+        """Run the client with ``argv``, passing its output through."""
+        argv = list(argv)
         env = {**os.environ, **self.env} if self.env else None
         try:
             done = subprocess.run(

@@ -1,0 +1,5 @@
+DELIMITER $$
+CREATE PROCEDURE last_one() SELECT 1$$
+DELIMITER ;
+CREATE TABLE last_table (id INT);
+INSERT INTO last_table VALUES (1), (2)
