@@ -2,7 +2,8 @@
 
 Each script in ``tests/support/mysql_corpus`` is run twice, into two scratch
 databases: once by the ``mysql`` client exactly as Sqitch runs it, once by
-:func:`split_script` plus PyMySQL in a session set up like the client's. The
+SQLitch's driver runner (:class:`MysqlDriverRunner`, as ``--runner driver``
+builds it: :func:`split_script` plus PyMySQL in a session like the client's). The
 two databases must dump alike (tables, columns, keys, views, routines with
 their bodies, triggers, events, rows, and the session settings each stored
 object recorded), the client must print what :func:`format_rows` prints, and
@@ -15,6 +16,8 @@ Run with ``SQLITCH_TEST_MYSQL_URI=db:mysql://root@127.0.0.1:3306/test``.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shutil
@@ -22,14 +25,12 @@ import socket
 import subprocess
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pymysql
 import pytest
-from pymysql.constants import CLIENT
 from tests.support.mysql_dump import dump_database
 from tests.support.servers import (
     MYSQL_VAR,
@@ -38,9 +39,17 @@ from tests.support.servers import (
     mysql_connect,
     mysql_databases,
     require_server,
+    uri_with_database,
 )
 
-from sqlitch.engines.mysql_script import Statement, format_rows, split_script
+from sqlitch.app import App, CoreOptions
+from sqlitch.config import Config
+from sqlitch.engines import load_engine
+from sqlitch.engines.mysql import MysqlEngine
+from sqlitch.engines.mysql_script import format_rows, split_script
+from sqlitch.errors import SqlitchError
+from sqlitch.plan import Plan
+from sqlitch.target import resolve_target
 
 pytestmark = pytest.mark.mysql
 
@@ -97,49 +106,38 @@ def run_client(
     return Outcome(done.stdout.decode("utf-8", "surrogateescape"), error)
 
 
-def driver_connection(uri: str, database: str, *, as_text: bool = True) -> Any:
-    """A PyMySQL session like the client's under a UTF-8 locale.
-
-    The client sets nothing but its character set (utf8mb3, from the locale)
-    and asks for multi-statement support; everything else (sql_mode,
-    time_zone, autocommit on, ...) is the server's default, so the driver
-    sets nothing else either. ``as_text`` keeps values as the server's text
-    (``conv={}``) instead of PyMySQL's Python values.
-    """
-    options: dict[str, Any] = {"conv": {}} if as_text else {}
-    params = connection_params(uri)
-    return pymysql.connect(
-        host=str(params["host"]),
-        port=int(params["port"] or 3306),  # type: ignore[call-overload]
-        user=params["user"],
-        password=params["password"] or "",
-        database=database,
-        charset="utf8mb3",
-        autocommit=True,
-        client_flag=CLIENT.MULTI_STATEMENTS,
-        **options,
-    )
+def driver_connection(uri: str, database: str) -> Any:
+    """The connection the driver runner opens (Python values: ``conv`` left alone)."""
+    return driver_engine(uri, database).connect(database)
 
 
-def run_driver(uri: str, database: str, statements: Sequence[Statement]) -> Outcome:
-    """Run ``statements`` in order, printing rows as the client does, until one fails."""
-    printed: list[str] = []
-    conn = driver_connection(uri, database)
+def driver_engine(uri: str, database: str) -> MysqlEngine:
+    """The MySQL engine --runner driver uses for a target database on the server."""
+    config = Config.load()
+    target = resolve_target(config, {}, name=uri_with_database(uri, database))
+    engine = load_engine(target, Plan.new("corpus"), App(config, CoreOptions()))
+    assert isinstance(engine, MysqlEngine)
+    return engine
+
+
+_DRIVER_ERROR = re.compile(r"\AERROR (\d+) \(\w+\) at line (\d+) in file: ")
+
+
+def run_driver(uri: str, database: str, script: Path) -> Outcome:
+    """Run ``script`` with SQLitch's driver runner; its output and (line, error) if it failed."""
+    runner = driver_engine(uri, database).driver_runner()
+    printed = io.StringIO()
+    error = None
     try:
-        with conn.cursor() as cur:
-            for statement in statements:
-                try:
-                    cur.execute(statement.sql)
-                    while True:
-                        if cur.description is not None:
-                            printed.append(format_rows(cur.fetchall(), vertical=statement.vertical))
-                        if not cur.nextset():
-                            break
-                except pymysql.MySQLError as error:
-                    return Outcome("".join(printed), (statement.line, error.args[0]))
+        with contextlib.redirect_stdout(printed):
+            runner.run(script)
+    except SqlitchError as exc:
+        match = _DRIVER_ERROR.match(exc.message)
+        assert match, exc.message
+        error = (int(match[2]), int(match[1]))
     finally:
-        conn.close()
-    return Outcome("".join(printed), None)
+        runner.close()
+    return Outcome(printed.getvalue(), error)
 
 
 # Session settings each stored object keeps: they must match between the runs.
@@ -235,10 +233,9 @@ def query_log(uri: str) -> Iterator[QueryLog]:
 # -- the corpus ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("script", CORPUS, ids=[path.stem for path in CORPUS])
 def test_corpus_script_builds_the_same_database(uri: str, client: str, script: Path) -> None:
-    statements = split_script(script.read_text(encoding="utf-8"))
     with mysql_databases(uri, 2, prefix="sqlitch_corpus") as (by_client, by_driver):
         client_run = run_client(client, uri, by_client, script)
-        driver_run = run_driver(uri, by_driver, statements)
+        driver_run = run_driver(uri, by_driver, script)
         assert client_run.error is None
         assert driver_run.error is None
         assert driver_run.stdout == client_run.stdout
@@ -265,7 +262,7 @@ def test_crlf_and_bom(uri: str, client: str, tmp_path: Path) -> None:
     assert statements == split_script(text)
     with mysql_databases(uri, 2, prefix="sqlitch_corpus") as (by_client, by_driver):
         assert run_client(client, uri, by_client, script).error is None
-        assert run_driver(uri, by_driver, statements).error is None
+        assert run_driver(uri, by_driver, script).error is None
         assert snapshot(uri, by_driver) == snapshot(uri, by_client)
 
 
@@ -301,7 +298,7 @@ def test_failure_at_the_clients_line(uri: str, client: str, tmp_path: Path, text
     script.write_text(text, encoding="utf-8")
     with mysql_databases(uri, 2, prefix="sqlitch_corpus") as (by_client, by_driver):
         client_run = run_client(client, uri, by_client, script)
-        driver_run = run_driver(uri, by_driver, split_script(text))
+        driver_run = run_driver(uri, by_driver, script)
         assert client_run.error is not None
         assert driver_run.error == client_run.error
         assert driver_run.stdout == client_run.stdout
@@ -333,7 +330,7 @@ def test_session_and_rows_match_the_client(uri: str, client: str, tmp_path: Path
     with mysql_databases(uri, 1, prefix="sqlitch_corpus") as (database,):
         script.write_text(SESSION.replace("%s", f"'{database}'") + VALUES, encoding="utf-8")
         client_run = run_client(client, uri, database, script)
-        driver_run = run_driver(uri, database, split_script(script.read_text(encoding="utf-8")))
+        driver_run = run_driver(uri, database, script)
     assert client_run.error is None
     assert driver_run.error is None
     assert driver_run.stdout == client_run.stdout
@@ -354,7 +351,7 @@ def test_python_values_print_as_the_client_prints_them(
     script.write_text(query + ";\n", encoding="utf-8")
     with mysql_databases(uri, 1, prefix="sqlitch_corpus") as (database,):
         client_run = run_client(client, uri, database, script)
-        conn = driver_connection(uri, database, as_text=False)
+        conn = driver_connection(uri, database)
         try:
             with conn.cursor() as cur:
                 cur.execute(query)

@@ -315,6 +315,25 @@ class MysqlEngine(Engine):
             self._server = server_version(conn.get_server_info())
         return conn
 
+    def connect_like_client(self, database: str | None) -> Any:
+        """A session like the one the mysql client opens for a script.
+
+        Statements go as the client sends them (one call may hold several
+        under a changed delimiter), values come back as the server's text for
+        printing, and the character set is the client's: utf8mb3 for
+        MariaDB's client in a UTF-8 locale, utf8mb4 for MySQL 8's.
+        """
+        params = self.connect_params(database)
+        from pymysql.constants import CLIENT
+
+        params["client_flag"] = CLIENT.MULTI_STATEMENTS
+        params["conv"] = {}
+        conn: Any = _connection_class()(**params)
+        mariadb, _number = server_version(conn.get_server_info())
+        if mariadb:
+            conn.set_character_set("utf8mb3")
+        return conn
+
     # -- versions ----------------------------------------------------------------
     def check_version(self, conn: Any) -> None:
         """Sqitch's minimum versions: MySQL 5.1.0, MariaDB 5.3."""
@@ -437,7 +456,7 @@ class MysqlEngine(Engine):
         from sqlitch.engines.mysql_driver import MysqlDriverRunner
 
         return MysqlDriverRunner(
-            lambda: self.connect(self.target_database or None),
+            lambda: self.connect_like_client(self.target_database or None),
             self.options.variables,
         )
 
@@ -479,7 +498,9 @@ class MysqlEngine(Engine):
     def run_registry_script(self, path: Path) -> None:
         from sqlitch.engines.mysql_driver import MysqlDriverRunner
 
-        runner = MysqlDriverRunner(lambda: self.connect(self.target.registry), {})
+        runner = MysqlDriverRunner(
+            lambda: self.connect_like_client(self.target.registry), self.options.variables
+        )
         try:
             runner.run(path, quiet=True)
         finally:

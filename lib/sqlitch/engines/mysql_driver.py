@@ -71,7 +71,7 @@ class MysqlDriverRunner:
                 self._execute(conn, self._set_variables(), quiet=True)
             for statement in statements:
                 try:
-                    self._execute(conn, statement.sql, quiet=quiet)
+                    self._execute(conn, statement.sql, quiet=quiet, vertical=statement.vertical)
                 except Exception as exc:
                     fresh_session_needed = True
                     raise self._failure(path, statement, exc, ran) from None
@@ -108,7 +108,7 @@ class MysqlDriverRunner:
         )
 
     @staticmethod
-    def _execute(conn: Any, sql: str, *, quiet: bool) -> None:
+    def _execute(conn: Any, sql: str, *, quiet: bool, vertical: bool = False) -> None:
         cursor = conn.cursor()
         try:
             cursor.execute(sql)
@@ -116,7 +116,7 @@ class MysqlDriverRunner:
                 if cursor.description:
                     rows = cursor.fetchall()
                     if rows and not quiet:
-                        _write(format_rows(rows))
+                        _write(format_rows(rows, vertical=vertical))
                 if not cursor.nextset():
                     break
         finally:
