@@ -772,13 +772,10 @@ class Engine:
         project = self.plan.project
         seen: set[str] = set()
         messages = []
+        required_by = self.registry.changes_requiring_changes([c.id for c in changes])
         for change in changes:
             seen.add(change.id)
-            requiring = [
-                r
-                for r in self.registry.changes_requiring_change(change.id)
-                if r.change_id not in seen
-            ]
+            requiring = [r for r in required_by[change.id] if r.change_id not in seen]
             if not requiring:
                 continue
             names = " ".join(

@@ -35,7 +35,7 @@ class Dialect:
     session_statements: ClassVar[tuple[str, ...]] = ()
     #: Whether the registry connection takes several statements in one call
     #: (each transaction bracket then costs one round trip to the server).
-    batch_statements: ClassVar[bool] = False
+    batch_statements: bool = False
     #: Query returning the registry release as a number.
     version_query: ClassVar[str] = "SELECT MAX(version) FROM {releases}"
     #: LIMIT for "no limit" when only an OFFSET is wanted.

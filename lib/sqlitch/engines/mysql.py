@@ -87,7 +87,7 @@ class MysqlDialect(Dialect):
         "SET SESSION group_concat_max_len = 32768",
         f"SET SESSION sql_mode = '{SQL_MODE}'",
     )
-    batch_statements: ClassVar[bool] = True
+    batch_statements = True
     version_query: ClassVar[str] = "SELECT CAST(ROUND(MAX(version), 1) AS CHAR) FROM {releases}"
     limit_all: ClassVar[str] = "18446744073709551615"
     now_sql = "utc_timestamp(6)"
@@ -367,7 +367,10 @@ class MysqlEngine(Engine):
             conn.close()
             raise
         if not self.fractional_seconds:
+            # Whole seconds: each row waits for the next second (prepare_to_log),
+            # so registry writes go one by one.
             self.dialect.now_sql = "utc_timestamp"
+            self.dialect.batch_statements = False
         return conn
 
     def translate_error(self, exc: Exception) -> SqlitchError | None:

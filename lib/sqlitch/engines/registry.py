@@ -24,7 +24,7 @@ Read API (used by deploy/revert/verify and by status/log/check)::
     reg.latest_change_id(offset=0, project=None) / earliest_change_id(...)
     reg.are_deployed_changes(ids) -> list[str]
     reg.is_deployed_change(id) / is_deployed_tag(id) -> bool
-    reg.changes_requiring_change(change_id) -> list[Requiring]
+    reg.changes_requiring_changes(ids) -> dict[str, list[Requiring]]
     reg.name_for_change_id(change_id) -> str | None
     reg.registered_projects() -> list[str]
 
@@ -206,7 +206,7 @@ class Event:
 
 @dataclass(frozen=True)
 class Requiring:
-    """A deployed change that requires another (``changes_requiring_change``)."""
+    """A deployed change that requires another (``changes_requiring_changes``)."""
 
     change_id: str
     project: str
@@ -371,13 +371,22 @@ class Registry:
         values = self.column(text, params)
         return values[0] if values else None
 
-    def _run_all(self, statements: Sequence[str]) -> None:
-        """Run parameterless statements: in one call where the dialect batches."""
-        if not (self.dialect.batch_statements and len(statements) > 1):
+    def _run_all(self, statements: Sequence[str], *, raw: bool = False) -> None:
+        """Run parameterless statements: in one call where the dialect batches.
+
+        ``raw`` text is sent as is (no placeholder pass: values are in it)."""
+        if not (self.dialect.batch_statements and (raw or len(statements) > 1)):
             for statement in statements:
                 self._run(statement)
             return
-        cursor = self._run("; ".join(statements))
+        cursor = self.connection.cursor()
+        try:
+            if raw:
+                cursor.execute("; ".join(statements))
+            else:
+                cursor.execute("; ".join(statements), ())
+        except Exception as exc:
+            raise RegistryError.from_driver(exc, self.dialect, self.ident) from exc
         try:
             while cursor.nextset():  # the later statements' errors surface here
                 pass
@@ -765,23 +774,31 @@ class Registry:
     def is_deployed_tag(self, tag_id: str) -> bool:
         return bool(self.column("SELECT 1 FROM {tags} WHERE tag_id = ?", (tag_id,)))
 
-    def changes_requiring_change(self, change_id: str) -> list[Requiring]:
-        rows = self.rows(
-            """
-            SELECT c.change_id, c.project, c.change, (
-                   SELECT tag
-                     FROM {changes} c2
-                     JOIN {tags} ON c2.change_id = {tags}.change_id
-                    WHERE c2.project = c.project AND c2.committed_at >= c.committed_at
-                    ORDER BY c2.committed_at
-                    LIMIT 1
-                   ) AS asof_tag
-              FROM {dependencies} d
-              JOIN {changes} c ON c.change_id = d.change_id
-             WHERE d.dependency_id = ?""",
-            (change_id,),
-        )
-        return [Requiring(**row) for row in rows]
+    def changes_requiring_changes(self, change_ids: Sequence[str]) -> dict[str, list[Requiring]]:
+        """The deployed changes requiring each of ``change_ids`` (few queries for many IDs)."""
+        found: dict[str, list[Requiring]] = {cid: [] for cid in change_ids}
+        ids = list(found)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.rows(
+                f"""
+                SELECT d.dependency_id AS required, c.change_id, c.project, c.change, (
+                       SELECT tag
+                         FROM {{changes}} c2
+                         JOIN {{tags}} ON c2.change_id = {{tags}}.change_id
+                        WHERE c2.project = c.project AND c2.committed_at >= c.committed_at
+                        ORDER BY c2.committed_at
+                        LIMIT 1
+                       ) AS asof_tag
+                  FROM {{dependencies}} d
+                  JOIN {{changes}} c ON c.change_id = d.change_id
+                 WHERE d.dependency_id IN ({marks})""",
+                chunk,
+            )
+            for row in rows:
+                found[row.pop("required")].append(Requiring(**row))
+        return found
 
     def name_for_change_id(self, change_id: str) -> str | None:
         tag = """COALESCE((
@@ -806,47 +823,64 @@ class Registry:
     ) -> None:
         """Record a deployed change, its dependencies, its tags and the event."""
         project = change.context.project
-        dialect = self.dialect
         if self.before_log is not None:
             self.before_log("changes", project)
-        self.execute(
-            'INSERT INTO {changes} (change_id, script_hash, "change", project, note,'
-            " committer_name, committer_email, planned_at, planner_name, planner_email,"
-            " committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {now})",
+            self.before_log("events", project)
+        statements: list[tuple[str, Sequence[object]]] = [
             (
-                change.id,
-                script_hash,
-                change.name,
-                project,
-                change.note,
-                self.user_name,
-                self.user_email,
-                dialect.planned_value(change.timestamp),
-                change.planner_name,
-                change.planner_email,
-                *self.now(),
-            ),
-        )
+                'INSERT INTO {changes} (change_id, script_hash, "change", project, note,'
+                " committer_name, committer_email, planned_at, planner_name, planner_email,"
+                " committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {now})",
+                (
+                    change.id,
+                    script_hash,
+                    change.name,
+                    project,
+                    change.note,
+                    self.user_name,
+                    self.user_email,
+                    self.dialect.planned_value(change.timestamp),
+                    change.planner_name,
+                    change.planner_email,
+                    *self.now(),
+                ),
+            )
+        ]
         if dependencies:
             values = ", ".join("(?, ?, ?, ?)" for _ in dependencies)
             params: list[object] = []
             for dep in dependencies:
                 params.extend((change.id, dep.type, dep.dependency, dep.dependency_id))
-            self.execute(
-                "INSERT INTO {dependencies} (change_id, type, dependency, dependency_id)"
-                f" VALUES {values}",
-                params,
+            statements.append(
+                (
+                    "INSERT INTO {dependencies} (change_id, type, dependency, dependency_id)"
+                    f" VALUES {values}",
+                    params,
+                )
             )
         if change.tags:
-            self._insert_tags(change, change.tags, only_new=False)
-        self.log_event("deploy", EventSubject.from_plan(change))
+            statements.append(self._tags_statement(change, change.tags))
+        statements.append(self._event_statement("deploy", EventSubject.from_plan(change)))
+        self.execute_all(statements)
 
-    def _insert_tags(self, change: Change, tags: Sequence[Tag], *, only_new: bool) -> None:
-        """One statement for all of a change's tags, so they share one committed_at."""
-        if only_new:
-            tags = [tag for tag in tags if not self.is_deployed_tag(tag.id)]
-        if not tags:
+    def execute_all(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
+        """Run registry statements in order: in one call where the dialect batches.
+
+        Batching renders the values into the text with the driver's own
+        quoting (``cursor.mogrify``), so it is for drivers that have it.
+        """
+        if not (self.dialect.batch_statements and len(statements) > 1):
+            for text, params in statements:
+                self.execute(text, params)
             return
+        cursor = self.connection.cursor()
+        sql = "; ".join(
+            cursor.mogrify(self._sql(text), tuple(params)) for text, params in statements
+        )
+        self._run_all([sql], raw=True)
+
+    def _tags_statement(self, change: Change, tags: Sequence[Tag]) -> tuple[str, list[object]]:
+        """One statement for all of a change's tags, so they share one committed_at."""
         project = change.context.project
         now = self.now()
         params: list[object] = []
@@ -867,7 +901,7 @@ class Registry:
                 )
             )
         values = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {now})" for _ in tags)
-        self.execute(
+        return (
             "INSERT INTO {tags} (tag_id, tag, project, change_id, note, committer_name,"
             " committer_email, planned_at, planner_name, planner_email, committed_at)"
             f" VALUES {values}",
@@ -876,8 +910,9 @@ class Registry:
 
     def log_new_tags(self, change: Change) -> None:
         """Record the plan's tags on a deployed change that the registry lacks."""
-        if change.tags:
-            self._insert_tags(change, change.tags, only_new=True)
+        tags = [tag for tag in change.tags if not self.is_deployed_tag(tag.id)]
+        if tags:
+            self.execute(*self._tags_statement(change, tags))
 
     def log_fail_change(self, change: Change) -> None:
         self.log_event("fail", EventSubject.from_plan(change))
@@ -885,36 +920,48 @@ class Registry:
     def log_revert_change(self, change: DeployedChange) -> None:
         """Delete a change's rows (tags, dependencies, change) and record the event."""
         cid = change.id
-        tags = ",".join(
-            str(t) for t in self.column("SELECT tag FROM {tags} WHERE change_id = ?", (cid,))
+        # One query for the tags and both kinds of dependency: on a server
+        # every round trip counts.
+        found = self._fetchall(
+            self.execute(
+                "SELECT 'tag', tag FROM {tags} WHERE change_id = ?"
+                " UNION ALL SELECT type, dependency FROM {dependencies} WHERE change_id = ?",
+                (cid, cid),
+            )
         )
-        self.execute("DELETE FROM {tags} WHERE change_id = ?", (cid,))
-        query = "SELECT dependency FROM {dependencies} WHERE change_id = ? AND type = ?"
-        requires = ",".join(str(d) for d in self.column(query, (cid, "require")))
-        conflicts = ",".join(str(d) for d in self.column(query, (cid, "conflict")))
-        self.execute("DELETE FROM {dependencies} WHERE change_id = ?", (cid,))
-        self.execute("DELETE FROM {changes} WHERE change_id = ?", (cid,))
+        tags = ",".join(str(name) for kind, name in found if kind == "tag")
+        deps = [(kind, name) for kind, name in found if kind != "tag"]
         subject = EventSubject.from_deployed(change)
-        self.log_event(
-            "revert",
-            EventSubject(
-                **{
-                    **subject.__dict__,
-                    "tags": tags or subject.tags,
-                    "requires": requires,
-                    "conflicts": conflicts,
-                }
-            ),
+        subject = EventSubject(
+            **{
+                **subject.__dict__,
+                "tags": tags or subject.tags,
+                "requires": ",".join(str(d) for t, d in deps if t == "require"),
+                "conflicts": ",".join(str(d) for t, d in deps if t == "conflict"),
+            }
+        )
+        if self.before_log is not None:
+            self.before_log("events", subject.project)
+        self.execute_all(
+            [
+                ("DELETE FROM {tags} WHERE change_id = ?", (cid,)),
+                ("DELETE FROM {dependencies} WHERE change_id = ?", (cid,)),
+                ("DELETE FROM {changes} WHERE change_id = ?", (cid,)),
+                self._event_statement("revert", subject),
+            ]
         )
 
     def log_event(self, event: str, subject: EventSubject) -> None:
         if self.before_log is not None:
             self.before_log("events", subject.project)
-        self.execute(
+        self.execute(*self._event_statement(event, subject))
+
+    def _event_statement(self, event: str, subject: EventSubject) -> tuple[str, list[object]]:
+        return (
             'INSERT INTO {events} (event, change_id, "change", project, note, tags, requires,'
             " conflicts, committer_name, committer_email, planned_at, planner_name,"
             " planner_email, committed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {now})",
-            (
+            [
                 event,
                 subject.id,
                 subject.name,
@@ -929,7 +976,7 @@ class Registry:
                 subject.planner_name,
                 subject.planner_email,
                 *self.now(),
-            ),
+            ],
         )
 
     def update_script_hashes(self, hashes: Iterable[tuple[str, str | None]]) -> None:
