@@ -153,9 +153,9 @@ def test_scripts_the_driver_cannot_run(runner: MysqlDriverRunner, tmp_path: Path
         runner.run(script(tmp_path, "DO 1;\nsource other.sql\n", "y.sql"))
     bad = tmp_path / "latin1.sql"
     bad.write_bytes(b"SELECT '\xe9';\n")
-    with pytest.raises(SqlitchError, match="not UTF-8 .* use the client runner"):
+    with pytest.raises(SqlitchError, match=r"not UTF-8 .* use the client runner"):
         runner.run(bad)
-    with pytest.raises(SqlitchError, match="Failed to open file '.*missing.sql', error: 2"):
+    with pytest.raises(SqlitchError, match=r"Failed to open file '.*missing\.sql', error: 2"):
         runner.run(tmp_path / "missing.sql")
 
 
