@@ -364,7 +364,7 @@ def test_database_names_normalise_without_overlap(tmp_path: Path) -> None:
     )
     assert layout.expand("{MYSQL_URI}") == f"db:mysql://root:pw@db.example:3307/{target}"
     assert layout.expand("{MYSQL} x") == (
-        "mysql --host=db.example --port=3307 --user=root --password=pw x"
+        "MYSQL_PWD=pw mysql --host=db.example --port=3307 --user=root x"
     )
 
 

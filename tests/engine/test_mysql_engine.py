@@ -273,22 +273,26 @@ def test_a_password_works_and_never_reaches_a_command_line(
         assert any("--execute" in argv for argv in seen)
 
 
-def test_checkit_is_skipped_without_the_privilege(
-    project: tuple[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    write_config(project[0], project[1], "driver")
-    real_execute = RegistryError  # keep the name for the failure below
+def refuse_checkit(monkeypatch: pytest.MonkeyPatch, code: int, message: str) -> None:
+    """Make creating checkit() fail with server error ``code``."""
     from sqlitch.engines import registry as registry_module
 
     original = registry_module.Registry.execute
 
     def execute(self: Any, text: str, params: Any = ()) -> Any:
         if text.startswith("CREATE FUNCTION checkit"):
-            cause = pymysql.err.OperationalError(1419, "You do not have the SUPER privilege")
-            raise real_execute("denied", ident="mysql") from cause
+            cause = pymysql.err.OperationalError(code, message)
+            raise RegistryError(message, ident="mysql") from cause
         return original(self, text, params)
 
     monkeypatch.setattr(registry_module.Registry, "execute", execute)
+
+
+def test_checkit_is_skipped_without_the_privilege(
+    project: tuple[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(project[0], project[1], "driver")
+    refuse_checkit(monkeypatch, 1419, "You do not have the SUPER privilege")
     assert run(["deploy"]) == 0
     out, err = capsys.readouterr()
     assert err == "warning: Insufficient permissions to create the checkit() function; skipping.\n"
@@ -337,3 +341,88 @@ def _has_client() -> bool:
     import shutil
 
     return shutil.which("mysql") is not None
+
+
+# -- the client's version and old servers ------------------------------------------------
+@pytest.mark.parametrize(
+    ("version", "aborts"),
+    [
+        ("mysql  Ver 15.1 Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)", True),
+        ("mariadb from 11.4.2-MariaDB, client 15.2 for Linux (x86_64)", True),
+        # Sqitch reads the number after "Ver": the client's own, 14.14 here.
+        ("mysql  Ver 14.14 Distrib 5.5.65-MariaDB, for Linux", True),
+        ("mysql  Ver 5.5.65-MariaDB, for Linux", False),
+        ("mysql  Ver 5.5.66-MariaDB, for Linux", True),
+        ("mysql  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)", False),
+        ("", False),
+    ],
+)
+def test_only_mariadb_clients_get_abort_source_on_error(
+    tmp_path: Path, version: str, aborts: bool
+) -> None:
+    from sqlitch.engines.mysql import _aborts_on_error
+
+    client = tmp_path / "client"
+    client.write_text(f"#!/bin/sh\necho '{version}'\n")
+    client.chmod(0o755)
+    assert _aborts_on_error(str(client)) is aborts
+    assert _aborts_on_error(str(tmp_path / "missing")) is False
+
+
+def test_an_old_server_gets_whole_seconds(
+    project: tuple[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """MySQL before 5.6.4 has no fractional seconds: Sqitch strips DATETIME(6)
+    from the registry and waits for the next second before each record."""
+    monkeypatch.setattr("sqlitch.engines.mysql.server_version", lambda info: (False, 50505))
+    write_config(project[0], project[1], "driver")
+    assert run(["deploy"]) == 0, capsys.readouterr()
+    conn = mysql_connect(require_server(MYSQL_VAR), project[1])
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT DISTINCT DATETIME_PRECISION FROM information_schema.columns"
+            " WHERE table_schema = %s AND data_type = 'datetime'",
+            (project[1],),
+        )
+        assert cur.fetchall() == ((0,),)
+        cur.execute("SELECT COUNT(*) FROM events")
+        assert cur.fetchone() == (1,)
+    conn.close()
+    assert run(["revert", "-y"]) == 0
+
+
+def test_a_failed_checkit_for_another_reason_stops_the_deploy(
+    project: tuple[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(project[0], project[1], "driver")
+    refuse_checkit(monkeypatch, 1044, "Access denied to database")
+    assert run(["deploy"]) == 2
+    assert capsys.readouterr().err == "Access denied to database\n"
+
+
+def test_an_unknown_target_database_fails_where_sqitch_fails(
+    server: str, project: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(uri_with_database(server, "sqlitch_no_such_db"), project[1], "driver")
+    assert run(["deploy"]) == 2
+    assert capsys.readouterr().err == "Unknown database 'sqlitch_no_such_db'\n"
+
+
+def test_the_lock_waits_on_the_server(
+    server: str, project: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(project[0], project[1], "driver")
+    assert run(["deploy"]) == 0
+    config = Config.load()
+    engine = load_engine(resolve_target(config), Plan.new("my"), App(config, CoreOptions()))
+    assert isinstance(engine, MysqlEngine)
+    holder = mysql_connect(server)
+    with holder.cursor() as cur:
+        cur.execute("SELECT GET_LOCK(%s, 0)", (engine.lock_name,))
+    try:
+        assert engine.try_lock() is False
+        assert engine.wait_lock(0.2) is False
+    finally:
+        holder.close()
+    assert engine.wait_lock(1) is True
+    engine.close()

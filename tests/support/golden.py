@@ -523,9 +523,17 @@ class MysqlServer:
         argv = ["mysql", f"--host={params['host']}", f"--port={params['port']}"]
         if params["user"]:
             argv.append(f"--user={params['user']}")
-        if params["password"]:
-            argv.append(f"--password={params['password']}")
-        return shlex.join(argv)
+        # A password goes in the environment, never on a command line.
+        secret = f"MYSQL_PWD={shlex.quote(params['password'])} " if params["password"] else ""
+        return secret + shlex.join(argv)
+
+    def version(self) -> str:
+        """The server's version string (``SELECT VERSION()``)."""
+        conn = self.connect()
+        try:
+            return str(conn.get_server_info())
+        finally:
+            conn.close()
 
     def unavailable(self) -> str | None:
         """Why the server cannot be used, or None when it answers."""

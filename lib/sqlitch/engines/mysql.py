@@ -446,14 +446,10 @@ class MysqlEngine(Engine):
 
     def set_variables(self) -> str:
         """Sqitch's ``SET @"k" = 'v', ...;`` line for the script variables."""
-        variables = self.options.variables
-        if not variables:
-            return ""
-        assignments = ", ".join(
-            "@\"{}\" = '{}'".format(k.replace('"', '""'), variables[k].replace("'", "''"))
-            for k in sorted(variables)
-        )
-        return f"SET {assignments};\n"
+        from sqlitch.engines.mysql_script import set_variables
+
+        statement = set_variables(self.options.variables)
+        return f"{statement};\n" if statement else ""
 
     def driver_runner(self) -> ScriptRunner:
         from sqlitch.engines.mysql_driver import MysqlDriverRunner
@@ -597,7 +593,8 @@ def _aborts_on_error(client: str) -> bool:
     match = re.search(r"(?:Ver|client)\s+(\S+)", info)
     if not match:
         return False
-    parts = [int(p) if p.isdigit() else 0 for p in re.split(r"[.]", match.group(1))[:3]]
+    # Leading digits of each part, as Perl's numeric conversion reads "66-MariaDB".
+    parts = [int("0" + re.sub(r"\D.*", "", p)) for p in match.group(1).split(".")[:3]]
     parts += [0] * (3 - len(parts))
     major, _minor, patch = parts
     return major > 5 or (major == 5 and patch >= 66)

@@ -22,7 +22,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlitch.engines.mysql_script import ScriptError, Statement, format_rows, split_script
+from sqlitch.engines.mysql_script import (
+    ScriptError,
+    Statement,
+    format_rows,
+    set_variables,
+    split_script,
+)
+from sqlitch.engines.runners import read_script
 from sqlitch.errors import SqlitchError, hurl
 
 # Statements after which the session is no longer the one a new client gets.
@@ -68,7 +75,7 @@ class MysqlDriverRunner:
         ran = 0
         try:
             if self.variables:
-                self._execute(conn, self._set_variables(), quiet=True)
+                self._execute(conn, set_variables(self.variables), quiet=True)
             for statement in statements:
                 try:
                     self._execute(conn, statement.sql, quiet=quiet, vertical=statement.vertical)
@@ -85,27 +92,12 @@ class MysqlDriverRunner:
                 self.close()
 
     def _statements(self, path: Path) -> list[Statement]:
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except OSError:
-            raise hurl(f"Failed to open file '{path}', error: 2", ident="mysql") from None
-        except UnicodeDecodeError as exc:
-            raise hurl(
-                f"{path}: not UTF-8 ({exc.reason} at byte {exc.start});"
-                " use the client runner (--runner client)",
-                ident="mysql",
-            ) from None
+        # The client's wording for a missing file.
+        text = read_script(path, "mysql", f"Failed to open file '{path}', error: 2")
         try:
             return split_script(text)
         except ScriptError as exc:
             raise hurl(f"{path} line {exc.line}: {exc}", ident="mysql") from None
-
-    def _set_variables(self) -> str:
-        variables = self.variables
-        return "SET " + ", ".join(
-            "@\"{}\" = '{}'".format(k.replace('"', '""'), variables[k].replace("'", "''"))
-            for k in sorted(variables)
-        )
 
     @staticmethod
     def _execute(conn: Any, sql: str, *, quiet: bool, vertical: bool = False) -> None:

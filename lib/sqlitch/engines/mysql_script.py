@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -506,3 +506,13 @@ def format_rows(rows: Sequence[Sequence[object]], *, vertical: bool = False) -> 
             fields = ("NULL" if v is None else _text(v).translate(_ESCAPES) for v in row)
             lines.append("\t".join(fields) + "\n")
     return "".join(lines)
+
+
+def set_variables(variables: Mapping[str, str]) -> str:
+    """Sqitch's ``SET @"k" = 'v', ...`` statement for script variables ("" for none)."""
+    if not variables:
+        return ""
+    return "SET " + ", ".join(
+        "@\"{}\" = '{}'".format(k.replace('"', '""'), variables[k].replace("'", "''"))
+        for k in sorted(variables)
+    )

@@ -107,6 +107,23 @@ def _write(stream: TextIO, data: bytes) -> None:
     stream.flush()
 
 
+def read_script(path: Path, ident: str, cannot_open: str) -> str:
+    """A script's text for an in-process runner: UTF-8 or a one-line error.
+
+    The clients pass any bytes through; Python's drivers take text only.
+    """
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError:
+        raise hurl(cannot_open, ident=ident) from None
+    except UnicodeDecodeError as exc:
+        raise hurl(
+            f"{path}: not UTF-8 ({exc.reason} at byte {exc.start});"
+            " use the client runner (--runner client)",
+            ident=ident,
+        ) from None
+
+
 def choose_runner(requested: str | None, client: str, *, client_configured: bool = False) -> str:
     """``client`` or ``driver``: as requested, else the client when installed.
 

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 from sqlitch.engines.base import Engine
 from sqlitch.engines.dialect import Dialect
-from sqlitch.engines.runners import ScriptRunner
+from sqlitch.engines.runners import ScriptRunner, read_script
 from sqlitch.errors import SqlitchError, hurl
 
 
@@ -86,17 +86,7 @@ class SqliteDriverRunner:
         return self._conn
 
     def run(self, path: Path, *, quiet: bool = False) -> None:
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except OSError:
-            raise hurl(f'cannot open "{path}"', ident="sqlite") from None
-        except UnicodeDecodeError as exc:
-            # The client passes any bytes through; Python's driver takes text only.
-            raise hurl(
-                f"{path}: not UTF-8 ({exc.reason} at byte {exc.start});"
-                " use the client runner (--runner client)",
-                ident="sqlite",
-            ) from None
+        text = read_script(path, "sqlite", f'cannot open "{path}"')
         check_driver_script(path, text)
         try:
             self._connection().executescript(text)
