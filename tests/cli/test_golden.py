@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from tests.support import golden
-from tests.support.servers import MYSQL_VAR, require_server
+from tests.support.servers import MYSQL_VAR, PG_VAR, require_server
 
 import sqlitch.clock
 
@@ -42,7 +42,7 @@ def _golden_params() -> list[Any]:
         if scenario is None or scenario.server is None:
             params.append(pytest.param(path, None, id=sid))
             continue
-        marks = [pytest.mark.mysql] if scenario.server == "mysql" else []
+        marks = [getattr(pytest.mark, scenario.server)]  # mysql, pg
         params.extend(
             pytest.param(path, runner, id=f"{sid}:{runner}", marks=marks)
             for runner in scenario.runners
@@ -59,9 +59,9 @@ def test_matches_sqitch(path: Path, runner: str | None, tmp_path: Path) -> None:
     sid = golden.golden_id(path)
     scenario = golden.load_scenario(golden.scenario_path(sid))
     server_uri = None
-    if scenario.server == "mysql":
+    if scenario.server is not None:
         # Skips with a ServerUnavailableWarning when the server is not there.
-        server_uri = require_server(MYSQL_VAR)
+        server_uri = require_server({"mysql": MYSQL_VAR, "pg": PG_VAR}[scenario.server])
     missing = scenario.missing_programs(runner)
     if missing:
         reason = f"{sid} needs {', '.join(missing)} on PATH"
@@ -311,6 +311,7 @@ def _mysql(top: str = "", steps: str = "[[step]]\nargs = []\n") -> str:
         (_mysql('runners = ["odbc"]\n'), "runners must be"),
         (_mysql("runners = []\n"), "runners must be"),
         ('server = "mysql"\n[[step]]\nargs = ["status"]\n', "must set its registry"),
+        ('server = "pg"\n[[step]]\nargs = ["status"]\n', "must name its database"),
     ],
 )
 def test_bad_server_scenarios_are_rejected(tmp_path: Path, text: str, message: str) -> None:
@@ -442,3 +443,313 @@ def test_server_scenarios_may_not_create_other_databases(tmp_path: Path) -> None
             assert not [row[0] for row in cur.fetchall() if row[0].endswith("_extra")]
     finally:
         conn.close()
+
+
+# --------------------------------------------------------------------------
+# Server scenarios (server = "pg")
+
+_PG_FILES = """
+[files]
+"sqitch.conf" = "[core]\\n\\tengine = pg\\n[engine \\"pg\\"]\\n\\ttarget = {PG_URI}\\n"
+"""
+
+
+def _pg(top: str = "", steps: str = "[[step]]\nargs = []\n") -> str:
+    """A PostgreSQL scenario's text: ``top`` keys, the config file, then ``steps``."""
+    return 'server = "pg"\n' + top + _PG_FILES + steps
+
+
+def test_pg_scenarios_need_psql_for_the_client_runner(tmp_path: Path) -> None:
+    scenario = _scenario(tmp_path, _pg('runners = ["client", "driver"]\n'))
+    assert (scenario.server, scenario.runners) == ("pg", ("client", "driver"))
+    assert scenario.programs("client") == ["psql"]
+    assert scenario.programs("driver") == []
+    assert _scenario(tmp_path, _pg()).runners == ("client",)
+
+
+def test_pg_names_normalise_without_overlap(tmp_path: Path) -> None:
+    target, registry, absent = golden.pg_database_names()
+    assert len({len(target), len(registry), len(absent)}) == 1
+    assert len({target, registry, absent}) == 3
+    assert all(len(name) <= 63 for name in (target, registry, absent))  # NAMEDATALEN
+    server = golden.PgServer("db:pg://marge:s3cr%27t@db.example:5433/maint?sslmode=disable")
+    sandbox = golden.PgSandbox(server, None, target, registry, absent)
+    layout = golden.Layout.create(tmp_path, sandbox.substitutions(), sandbox.expansions())
+    text = (
+        f"db:pg://marge:s3cr%27t@db.example:5433/{target} db:pg://marge@db.example:5433/{absent}"
+        f' "{registry}".changes {target}.a schema {registry}\n'
+        f'connection to server at "db.example", port 5433 failed: database "{absent}"'
+    )
+    assert layout.normalise(text) == (
+        '{PG_URI} {PG_SERVER}/{PG_ABSENT} "{PG_REGISTRY}".changes {PG_DB}.a schema {PG_REGISTRY}\n'
+        'connection to server at "{PG_HOST}", port {PG_PORT} failed: database "{PG_ABSENT}"'
+    )
+    assert layout.expand("{PG_URI}") == f"db:pg://marge:s3cr%27t@db.example:5433/{target}"
+    # The password (decoded) in the environment, never on the command line.
+    assert layout.expand("{PSQL} -c x") == (
+        "PGPASSWORD='s3cr'\"'\"'t' psql --no-psqlrc --set=ON_ERROR_STOP=1"
+        f" --host=db.example --port=5433 --username=marge --dbname={target} -c x"
+    )
+    assert golden.PgServer("db:pg://u@h/").params()["database"] == "postgres"
+    assert golden.PgServer("db:pg://u@h").client_command("d") == (
+        "psql --no-psqlrc --set=ON_ERROR_STOP=1 --host=h --port=5432 --username=u --dbname=d"
+    )
+
+
+def test_pg_server_unavailable_is_reported(tmp_path: Path) -> None:
+    reason = golden.server_unavailable("pg", "db:pg://postgres@127.0.0.1:1/postgres")
+    assert reason is not None
+    assert "does not answer" in reason
+    scenario = _scenario(tmp_path, _pg())
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv(golden.PG_VAR, raising=False)
+        with pytest.raises(golden.ScenarioError, match="SQLITCH_TEST_PG_URI is not set"):
+            golden.run_sqlitch(scenario, tmp_path / "t", lambda argv: 0)
+
+
+def _pg_databases(uri: str) -> set[str]:
+    conn = golden.PgServer(uri).connect()
+    try:
+        return {str(row[0]) for row in conn.execute("SELECT datname FROM pg_database")}
+    finally:
+        conn.close()
+
+
+@pytest.mark.pg
+def test_pg_scenario_database_runner_and_dumps(tmp_path: Path) -> None:
+    uri = require_server(PG_VAR)
+    seen: dict[str, object] = {}
+
+    def run(argv: list[str]) -> int:
+        seen["runner"] = os.environ.get(golden.RUNNER_VAR)
+        seen["argv"] = argv
+        seen["pg_env"] = sorted(k for k in os.environ if k.startswith("PG"))
+        conn = golden.PgServer(uri).connect(argv[1])
+        try:
+            seen["database"] = conn.execute("SELECT current_database()").fetchone()[0]
+            conn.execute("CREATE TABLE t (x INT, at TIMESTAMPTZ DEFAULT clock_timestamp())")
+            conn.execute("INSERT INTO t (x) VALUES (1)")
+        finally:
+            conn.close()
+        print(f"Deployed {argv[0]} at 2026-01-01 00:00:00 and {datetime.now():%Y-%m-%d %H:%M:%S}")
+        return 0
+
+    steps = (
+        '[[step]]\nargs = ["{PG_URI}", "{PG_DB}"]\n'
+        "shell = \"{PSQL} --quiet --command='CREATE SCHEMA {PG_REGISTRY}'\"\n"
+    )
+    scenario = _scenario(tmp_path, _pg('runners = ["driver"]\n', steps))
+    before = _pg_databases(uri)
+    (step,) = golden.run_sqlitch(scenario, tmp_path / "t", run, server_uri=uri)
+    assert seen["runner"] == "driver"
+    assert seen["pg_env"] == []  # nothing from the caller's libpq environment
+    argv = seen["argv"]
+    assert isinstance(argv, list)
+    target = argv[1]
+    assert seen["database"] == target
+    assert target.startswith(golden.PG_NAME_PREFIX + "t_")
+    assert step["stdout"] == (
+        "Deployed {PG_URI} at 2026-01-01 00:00:00 and <clock ####-##-## ##:##:##>\n"
+    )
+    dump = step["files"]["pg:{PG_DB}"]
+    assert dump.startswith("<pg database>\nencoding UTF8, collate C, ctype C\n")
+    assert "\nschema {PG_REGISTRY}\n" in dump
+    assert "  column at timestamp with time zone NULL default clock_timestamp()\n" in dump
+    assert "    x = 1\n    at = <clock ####-##-## ##:##:##.######+##>\n" in dump
+    assert "pg:{PG_ABSENT}" not in step["files"]
+    assert _pg_databases(uri) - before == set()  # dropped afterwards
+
+
+@pytest.mark.pg
+def test_pg_sandbox_is_dropped_when_a_step_fails(tmp_path: Path) -> None:
+    uri = require_server(PG_VAR)
+    names: list[str] = []
+
+    def run(argv: list[str]) -> int:
+        names.append(argv[0])
+        raise RuntimeError("boom")
+
+    scenario = _scenario(tmp_path, _pg(steps='[[step]]\nargs = ["{PG_DB}"]\n'))
+    with pytest.raises(RuntimeError, match="boom"):
+        golden.run_sqlitch(scenario, tmp_path / "t", run, server_uri=uri)
+    assert names and names[0] not in _pg_databases(uri)
+
+
+@pytest.mark.pg
+def test_pg_scenarios_may_not_create_other_databases(tmp_path: Path) -> None:
+    uri = require_server(PG_VAR)
+
+    def run(argv: list[str]) -> int:
+        conn = golden.PgServer(uri).connect()
+        try:
+            conn.execute(f'CREATE DATABASE "{argv[0]}_extra"')
+        finally:
+            conn.close()
+        return 0
+
+    scenario = _scenario(tmp_path, _pg(steps='[[step]]\nargs = ["{PG_DB}"]\n'))
+    with pytest.raises(golden.ServerGuardError, match="unexpected database"):
+        golden.run_sqlitch(scenario, tmp_path / "t", run, server_uri=uri)
+    assert not [db for db in _pg_databases(uri) if db.endswith("_extra")]
+
+
+@pytest.mark.pg
+def test_pg_scenarios_may_not_touch_the_default_database(tmp_path: Path) -> None:
+    """A registry made outside the sandbox (in the URI's own database) fails the step.
+
+    The "maintenance" database of the URI is a scratch database of this test,
+    so the guard is exercised without touching any real database.
+    """
+    from tests.support.servers import scratch_name, uri_with_database
+
+    uri = require_server(PG_VAR)
+    maintenance = scratch_name("sqlitch_guard")
+    admin = golden.PgServer(uri).connect()
+    try:
+        admin.execute(f'CREATE DATABASE "{maintenance}"')
+        guarded_uri = uri_with_database(uri, maintenance)
+
+        def run(argv: list[str]) -> int:
+            conn = golden.PgServer(guarded_uri).connect()
+            try:
+                conn.execute("CREATE SCHEMA sqitch")
+                conn.execute("CREATE TABLE sqitch.changes (id INT)")
+            finally:
+                conn.close()
+            return 0
+
+        scenario = _scenario(tmp_path, _pg())
+        with pytest.raises(golden.ServerGuardError, match="'sqitch' schema"):
+            golden.run_sqlitch(scenario, tmp_path / "t", run, server_uri=guarded_uri)
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{maintenance}" WITH (FORCE)')
+        admin.close()
+
+
+# --------------------------------------------------------------------------
+# tests/support/pg_dump.py
+
+
+def test_pg_dump_values() -> None:
+    from tests.support import pg_dump
+
+    now = datetime.fromisoformat("2026-12-02T18:40:12+00:00")
+    assert pg_dump.render_value(None, "string", now) == "NULL"
+    assert pg_dump.render_value("42", "bare", now) == "42"
+    assert pg_dump.render_value("DEADbeef", "bytes", now) == "x'deadbeef'"
+    assert pg_dump.render_value(' ["a", "b c"]', "array", now) == '["a", "b c"]'
+    assert pg_dump.render_value(" []", "array", now) == "[]"
+    assert pg_dump.render_value("[0:1] [1, 2]", "array", now) == "[0:1]=[1, 2]"
+    assert pg_dump.render_value("[1:1][1:2] [[1, 2]]", "array", now) == "[[1, 2]]"
+    assert pg_dump.render_value('say "hi"', "string", now) == '"say \\"hi\\""'
+    # Dates from the running clock are masked, shape kept; plan dates stay.
+    assert pg_dump.render_value("2026-12-02 18:40:13.000100+00", "stamped", now) == (
+        "<clock ####-##-## ##:##:##.######+##>"
+    )
+    assert pg_dump.render_value("2026-01-01 00:00:03.000000+00", "stamped", now) == (
+        '"2026-01-01 00:00:03.000000+00"'
+    )
+    assert pg_dump.render_value("2026-12-01 23:00:00.000000", "stamped", now) == (
+        "<clock ####-##-## ##:##:##.######>"
+    )
+    assert pg_dump.render_value("infinity", "stamped", now) == '"infinity"'
+    assert not pg_dump.is_clock_value("2026-12-02", now)
+
+
+_PG_DUMP_SCHEMA = """
+CREATE SCHEMA "Odd Name";
+COMMENT ON SCHEMA "Odd Name" IS 'odd';
+CREATE TYPE mood AS ENUM ('sad', 'ok');
+CREATE TABLE parent (id SERIAL PRIMARY KEY, name TEXT COLLATE "C" NOT NULL UNIQUE);
+COMMENT ON TABLE parent IS 'parents';
+COMMENT ON COLUMN parent.name IS 'the "name"';
+CREATE TABLE "Odd Name".kid (
+    parent_id INT REFERENCES public.parent(id) ON DELETE CASCADE,
+    tags TEXT[] NOT NULL DEFAULT '{}',
+    data BYTEA,
+    at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+    planned TIMESTAMPTZ,
+    m mood,
+    CHECK (parent_id > 0)
+);
+CREATE INDEX kid_at ON "Odd Name".kid (at) WHERE parent_id IS NOT NULL;
+CREATE VIEW names AS SELECT name FROM parent;
+CREATE FUNCTION up() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+    NEW.name := upper(NEW.name);  -- $$ inside
+    RETURN NEW;
+END
+$body$;
+CREATE TRIGGER parent_up BEFORE INSERT ON parent FOR EACH ROW EXECUTE FUNCTION up();
+INSERT INTO parent (name) VALUES ('b'), ('a');
+INSERT INTO "Odd Name".kid (parent_id, tags, data, planned, m)
+VALUES (1, '{x,"y z"}', '\\x00ff', '2026-01-01 00:00:03+00', 'ok'), (2, '{}', NULL, NULL, NULL);
+"""
+
+
+@pytest.mark.pg
+def test_pg_dump_of_a_database() -> None:
+    from tests.support import pg_dump
+    from tests.support.servers import scratch_name
+
+    uri = require_server(PG_VAR)
+    server = golden.PgServer(uri)
+    name = scratch_name("sqlitch_dump")
+    admin = server.connect()
+    try:
+        admin.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'")
+        conn = server.connect(name)
+        try:
+            conn.execute(_PG_DUMP_SCHEMA)
+            text = pg_dump.dump_database(conn, {name: "{DB}"})
+            assert pg_dump.dump_database(conn, {name: "{DB}"}) == text  # stable
+            assert conn.info.transaction_status == 0  # idle: nothing left open
+            count = conn.execute("SELECT count(*) FROM public.parent").fetchone()[0]
+        finally:
+            conn.close()
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+    assert count == 2
+    expected_fragments = [
+        '<pg database>\nencoding UTF8, collate C, ctype C\n\nschema "Odd Name"\n  comment "odd"\n',
+        'table "Odd Name".kid\n'
+        "  column parent_id integer NULL\n"
+        "  column tags text[] NOT NULL default '{}'::text[]\n"
+        "  column data bytea NULL\n"
+        "  column at timestamp with time zone NOT NULL default clock_timestamp()\n"
+        "  column planned timestamp with time zone NULL\n"
+        "  column m public.mood NULL\n"
+        "  foreign key kid_parent_id_fkey (parent_id) references public.parent (id)"
+        " on update NO ACTION on delete CASCADE\n"
+        "  check kid_parent_id_check ((parent_id > 0))\n"
+        "  index kid_at USING btree (at) WHERE (parent_id IS NOT NULL)\n",
+        'rows "Odd Name".kid\n  2 row(s)\n  row 1\n    parent_id = 1\n    tags = ["x", "y z"]\n'
+        "    data = x'00ff'\n    at = <clock ####-##-## ##:##:##.######+##>\n"
+        '    planned = "2026-01-01 00:00:03.000000+00"\n    m = "ok"\n',
+        '\nschema public\n  comment "standard public schema"\n\ntype public.mood\n'
+        '  enum ("sad", "ok")\n',
+        "table public.parent\n"
+        '  comment "parents"\n'
+        "  column id integer NOT NULL default nextval('public.parent_id_seq'::regclass)\n"
+        '  column name text NOT NULL collate C comment "the \\"name\\""\n'
+        "  primary key parent_pkey (id)\n"
+        "  unique parent_name_key (name)\n",
+        "view public.names\n  definition\n     SELECT parent.name\n       FROM public.parent;\n",
+        "sequence public.parent_id_seq\n"
+        "  integer, start 1, increment 1, min 1, max 2147483647, cache 1, no cycle\n"
+        "  owned by public.parent.id\n  last value 2, called true\n",
+        "function public.up() returns trigger\n"
+        "  language plpgsql, volatile, parallel unsafe\n"
+        "  body\n    BEGIN\n        NEW.name := upper(NEW.name);  -- $$ inside\n"
+        "        RETURN NEW;\n    END\n",
+        "trigger parent_up on public.parent\n"
+        "  CREATE TRIGGER parent_up BEFORE INSERT ON public.parent FOR EACH ROW"
+        " EXECUTE FUNCTION public.up()\n",
+        # Other tables' rows sorted by their rendered values.
+        'rows public.parent\n  2 row(s)\n  row 1\n    id = 1\n    name = "B"\n'
+        '  row 2\n    id = 2\n    name = "A"\n',
+    ]
+    for fragment in expected_fragments:
+        assert fragment in text, fragment
+    assert name not in text

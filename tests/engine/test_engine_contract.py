@@ -4,7 +4,7 @@ Parametrized over (engine, runner). Each engine is an :class:`EngineCase`:
 how to make a target for one test (with its own databases on a server), how
 to read registry rows, and how to hold the destination lock from outside.
 Server engines skip with a ServerUnavailableWarning when their server is not
-configured (SQLITCH_TEST_MYSQL_URI); their databases are dropped afterwards.
+configured (SQLITCH_TEST_MYSQL_URI, SQLITCH_TEST_PG_URI); their databases are dropped afterwards.
 """
 
 from __future__ import annotations
@@ -20,8 +20,11 @@ from pathlib import Path
 import pytest
 from tests.support.servers import (
     MYSQL_VAR,
+    PG_VAR,
     mysql_connect,
     mysql_databases,
+    pg_connect,
+    pg_databases,
     require_server,
     uri_with_database,
 )
@@ -130,7 +133,47 @@ class MysqlCase(EngineCase):
                 conn.close()
 
 
-ENGINES: dict[str, type[EngineCase]] = {"sqlite": SqliteCase, "mysql": MysqlCase}
+class PgCase(EngineCase):
+    key, client = "pg", "psql"
+    registry = "sqitch_contract"
+
+    def __init__(self, project: Path, stack: ExitStack) -> None:
+        super().__init__(project, stack)
+        self.server = require_server(PG_VAR)
+        (self.database,) = stack.enter_context(pg_databases(self.server, 1))
+
+    @property
+    def uri(self) -> str:
+        return uri_with_database(self.server, self.database)
+
+    def rows(self, table: str) -> Rows:
+        with pg_connect(self.server, self.database) as conn:
+            timed = conn.execute(
+                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = %s"
+                " AND table_name = %s AND column_name = 'committed_at'",
+                (self.registry, table),
+            ).fetchone()
+            order = "committed_at" if timed and timed[0] else "1"
+            found = conn.execute(
+                f"SELECT * FROM {self.registry}.{table} ORDER BY {order}"  # noqa: S608
+            ).fetchall()
+            return [tuple(r) for r in found]
+
+    @contextmanager
+    def hold_lock(self) -> Iterator[Callable[[], None]]:
+        conn = pg_connect(self.server, self.database)
+        conn.execute("SELECT pg_advisory_lock(75474063)")
+        try:
+            yield conn.close
+        finally:
+            conn.close()
+
+
+ENGINES: dict[str, type[EngineCase]] = {
+    "sqlite": SqliteCase,
+    "mysql": MysqlCase,
+    "pg": PgCase,
+}
 CASES = [
     (engine, runner)
     for engine, case in ENGINES.items()
@@ -153,7 +196,7 @@ def case(request: pytest.FixtureRequest, isolated_env: Path) -> Iterator[EngineC
             for kind, sql in (
                 ("deploy", f"CREATE TABLE {name} (x INTEGER);\n"),
                 ("revert", f"DROP TABLE {name};\n"),
-                ("verify", f"SELECT x FROM {name} WHERE 0;\n"),  # noqa: S608
+                ("verify", f"SELECT x FROM {name} WHERE 1 = 0;\n"),  # noqa: S608
             ):
                 (isolated_env / kind).mkdir(exist_ok=True)
                 (isolated_env / kind / f"{name}.sql").write_text(sql)

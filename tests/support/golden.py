@@ -11,10 +11,12 @@ Scenarios with ``server = "mysql"`` also get fresh databases on a MySQL server
 (``mysql_sandbox``), placeholders for their names and URIs, dumps of them in
 every snapshot (``tests/support/mysql_dump.py``) and the server's real-clock
 dates masked in outputs; SQLitch runs them once per script runner it lists
-(``SQLITCH_RUNNER``).
+(``SQLITCH_RUNNER``). Scenarios with ``server = "pg"`` get the same from a
+PostgreSQL server: a scratch database (``pg_sandbox``), ``{PG_*}``
+placeholders and dumps by ``tests/support/pg_dump.py``.
 
-Nothing here imports SQLitch (nor PyMySQL) at module import time, so the
-regenerate script works without the package installed.
+Nothing here imports SQLitch (nor PyMySQL, nor psycopg) at module import
+time, so the regenerate script works without the package installed.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from tests.support import mysql_dump
+from tests.support import mysql_dump, pg_dump
 from tests.support.sqlite_dump import FIXED_NOW, dump_database
 from tests.support.sqlite_dump import MARKER as SQLITE_DUMP_MARKER
 
@@ -77,10 +79,10 @@ _STEP_KEYS = frozenset({"args", "stdin", "env", "files", "compare", "shell"})
 # before the temporary root that contains them.
 PROJECT, HOME, ETC, TMP = "{PROJECT}", "{HOME}", "{ETC}", "{TMP}"
 
-# Database servers a scenario can ask for (``server = "mysql"``), and the ways
-# SQLitch can run a script on them (``runners``; SQLitch only, through
-# RUNNER_VAR; Sqitch always uses the client).
-SERVERS = ("mysql",)
+# Database servers a scenario can ask for (``server = "mysql"`` or ``"pg"``),
+# and the ways SQLitch can run a script on them (``runners``; SQLitch only,
+# through RUNNER_VAR; Sqitch always uses the client).
+SERVERS = ("mysql", "pg")
 SCRIPT_RUNNERS = ("client", "driver")
 DEFAULT_RUNNERS = ("client",)
 RUNNER_VAR = "SQLITCH_RUNNER"
@@ -97,6 +99,31 @@ MYSQL_REGISTRY, MYSQL_ABSENT, MYSQL_CLIENT = "{MYSQL_REGISTRY}", "{MYSQL_ABSENT}
 MYSQL_NAME_PREFIX = "sqlitch_golden_"
 MYSQL_DEFAULT_REGISTRY = "sqitch"  # what a scenario that forgets its registry would use
 MYSQL_DUMP_PREFIX = "mysql:"  # snapshot keys: "mysql:{MYSQL_DB}"
+
+PG_VAR = "SQLITCH_TEST_PG_URI"  # as tests/support/servers.py
+PG_DEFAULT_URI = "db:pg://postgres@127.0.0.1:5432/postgres"  # for recording
+# Placeholders of a PostgreSQL scenario: the target URI (server URI + scratch
+# database), the server URI (no database), the scratch database, a registry
+# schema name (never created by the harness), a database name that does not
+# exist, and the psql command line for ``shell`` steps (expanded only; it
+# connects to the scratch database).
+PG_URI, PG_SERVER, PG_DB = "{PG_URI}", "{PG_SERVER}", "{PG_DB}"
+PG_REGISTRY, PG_ABSENT, PG_CLIENT = "{PG_REGISTRY}", "{PG_ABSENT}", "{PSQL}"
+# libpq names the server in its messages ('connection to server at "127.0.0.1",
+# port 5432 failed: ...'): normalised to these (not expanded in scenarios).
+PG_HOST, PG_PORT = "{PG_HOST}", "{PG_PORT}"
+# Names as for MySQL: one fixed length, a role letter (t, r, a), random hex.
+PG_NAME_PREFIX = "sqlitch_golden_"
+PG_DEFAULT_REGISTRY = "sqitch"  # the registry schema a scenario gets by default
+PG_DUMP_PREFIX = "pg:"  # snapshot keys: "pg:{PG_DB}"
+
+# The environment variable naming each server, and the URI regenerate and
+# bin/sqlitch-parity use when it is unset.
+SERVER_VARS = {"mysql": MYSQL_VAR, "pg": PG_VAR}
+SERVER_DEFAULT_URIS = {"mysql": MYSQL_DEFAULT_URI, "pg": PG_DEFAULT_URI}
+SERVER_NAMES = {"mysql": "MySQL/MariaDB", "pg": "PostgreSQL"}
+# The client program Sqitch (and SQLitch's client runner) runs scripts with.
+SERVER_CLIENTS = {"mysql": "mysql", "pg": "psql"}
 
 DIR_MARKER = "<dir>"
 CRASH_MARKER = "<uncaught exception in SQLitch>"
@@ -143,7 +170,7 @@ class Scenario:
     # Programs that must be on PATH for SQLitch to reproduce the recording
     # (e.g. "sqlite3": a failing script's text comes from the client).
     needs: tuple[str, ...] = ()
-    # A database server the scenario runs against ("mysql"), or None.
+    # A database server the scenario runs against ("mysql", "pg"), or None.
     server: str | None = None
     #: The Sqitch release the scenario is recorded with (SQITCH_RELEASES values).
     sqitch: str = SQITCH_VERSION
@@ -151,8 +178,8 @@ class Scenario:
     runners: tuple[str, ...] = ()
 
     def programs(self, runner: str | None = None) -> list[str]:
-        """``needs``, plus the mysql client when SQLitch runs scripts with it."""
-        extra = ["mysql"] if self.server == "mysql" and runner == "client" else []
+        """``needs``, plus the server's client (mysql, psql) when SQLitch runs scripts with it."""
+        extra = [SERVER_CLIENTS[self.server]] if self.server and runner == "client" else []
         return list(dict.fromkeys([*self.needs, *extra]))
 
     def missing_programs(self, runner: str | None = None) -> list[str]:
@@ -248,6 +275,12 @@ def load_scenario(path: Path, root: Path = SCENARIO_DIR) -> Scenario:
         raise ScenarioError(
             f"{sid}: a MySQL scenario must set its registry to {MYSQL_REGISTRY}"
             f' (or {MYSQL_ABSENT}), e.g. in [engine "mysql"] registry = {MYSQL_REGISTRY}'
+        )
+    if server == "pg" and not any(p in text for p in (PG_URI, PG_DB, PG_ABSENT)):
+        # Never a database outside the sandbox: see PgSandbox.check.
+        raise ScenarioError(
+            f"{sid}: a PostgreSQL scenario must name its database ({PG_URI}, {PG_DB}"
+            f' or {PG_ABSENT}), e.g. in [engine "pg"] target = {PG_URI}'
         )
     return Scenario(
         id=sid,
@@ -473,7 +506,7 @@ def standard_env(
 
 
 # --------------------------------------------------------------------------
-# Database servers (scenarios with server = "mysql")
+# MySQL (scenarios with server = "mysql")
 
 
 @dataclass(frozen=True)
@@ -684,6 +717,310 @@ def mysql_sandbox(uri: str) -> Iterator[MysqlSandbox]:
 
 
 # --------------------------------------------------------------------------
+# PostgreSQL (scenarios with server = "pg")
+
+
+@dataclass(frozen=True)
+class PgServer:
+    """The server behind a ``db:pg://user:pass@host:port/db`` URI.
+
+    The URI's database is the maintenance database the harness connects to
+    to create and drop scratch databases (``postgres`` when it names none).
+    """
+
+    uri: str
+
+    @property
+    def _parts(self) -> Any:
+        return urlsplit(self.uri.removeprefix("db:"))
+
+    @property
+    def server_uri(self) -> str:
+        """The URI without a database (nor query): ``db:pg://user@host:port``."""
+        return f"db:pg://{self._parts.netloc}"
+
+    def server_uris(self) -> list[str]:
+        """:attr:`server_uri`, and the same without the password if it has one."""
+        parts = self._parts
+        uris = [self.server_uri]
+        if parts.password is not None:
+            user = parts.netloc.rsplit("@", 1)[0].split(":", 1)[0]
+            uris.append(f"db:pg://{user}@{parts.netloc.rsplit('@', 1)[1]}")
+        return uris
+
+    def params(self) -> dict[str, Any]:
+        parts = self._parts
+        return {
+            "host": parts.hostname or "127.0.0.1",
+            "port": parts.port or 5432,
+            "user": unquote(parts.username) if parts.username else None,
+            "password": unquote(parts.password) if parts.password else "",
+            "database": unquote(parts.path.lstrip("/")) or "postgres",
+        }
+
+    def connect(self, database: str | None = None) -> Any:
+        """An autocommit psycopg connection to ``database`` (default: the URI's)."""
+        import psycopg  # only for server scenarios
+
+        params = self.params()
+        return psycopg.connect(
+            host=params["host"],
+            port=params["port"],
+            user=params["user"],
+            password=params["password"] or None,
+            dbname=database or params["database"],
+            autocommit=True,
+            connect_timeout=10,
+            application_name="sqlitch-golden",
+        )
+
+    def client_command(self, database: str) -> str:
+        """psql with this server's connection options and ``database``, for ``shell`` steps.
+
+        ``--no-psqlrc`` and ``ON_ERROR_STOP`` (a failing set-up fails the
+        scenario); another database is chosen with a later ``--dbname=``.
+        """
+        params = self.params()
+        argv = [
+            "psql",
+            "--no-psqlrc",
+            "--set=ON_ERROR_STOP=1",
+            f"--host={params['host']}",
+            f"--port={params['port']}",
+        ]
+        if params["user"]:
+            argv.append(f"--username={params['user']}")
+        argv.append(f"--dbname={database}")
+        # A password goes in the environment, never on a command line.
+        secret = f"PGPASSWORD={shlex.quote(params['password'])} " if params["password"] else ""
+        return secret + shlex.join(argv)
+
+    def address(self) -> str:
+        """How libpq names the server in its messages: ``"host", port N``."""
+        params = self.params()
+        return f'"{params["host"]}", port {params["port"]}'
+
+    def version(self) -> str:
+        """The server's version string (``SHOW server_version``)."""
+        conn = self.connect()
+        try:
+            return str(conn.execute("SHOW server_version").fetchone()[0])
+        finally:
+            conn.close()
+
+    def unavailable(self) -> str | None:
+        """Why the server cannot be used, or None when it answers."""
+        try:
+            conn = self.connect()
+        except ImportError:
+            return "psycopg is not installed"
+        except Exception as exc:
+            return f"{self.uri} does not answer: {exc}"
+        conn.close()
+        return None
+
+
+def pg_server_uri(default: str | None = None) -> str | None:
+    """The PostgreSQL test server URI: ``$SQLITCH_TEST_PG_URI``, else ``default``."""
+    return os.environ.get(PG_VAR) or default
+
+
+@dataclass
+class PgSandbox:
+    """A scenario's scratch database on a PostgreSQL server: created before, dropped after.
+
+    ``target`` is created empty (``template0``, UTF8, locale C: the same on
+    every server); ``registry`` is a schema name for the registry (nothing
+    creates it but the tools); ``absent`` is a database name that does not
+    exist at the start, dropped afterwards in case a step created it. The
+    default ``sqitch`` registry schema may be used: it lives in ``target``.
+    """
+
+    server: PgServer
+    conn: Any  # autocommit, to the maintenance database
+    target: str
+    registry: str
+    absent: str
+    _before: frozenset[str] = frozenset()
+    _guarded: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Real name -> placeholder, for the two databases and the registry schema."""
+        return {self.target: PG_DB, self.registry: PG_REGISTRY, self.absent: PG_ABSENT}
+
+    @property
+    def databases(self) -> dict[str, str]:
+        """Real name -> placeholder, for the databases only."""
+        return {self.target: PG_DB, self.absent: PG_ABSENT}
+
+    @property
+    def tokens(self) -> list[str]:
+        return [name.rsplit("_", 1)[1] for name in self.names]
+
+    def substitutions(self) -> list[tuple[str, str]]:
+        """(real, placeholder) pairs, most specific first (see :class:`Layout`)."""
+        server = self.server.server_uri
+        pairs = [(f"{server}/{self.target}", PG_URI)]
+        pairs += [(uri, PG_SERVER) for uri in self.server.server_uris()]
+        pairs += [(self.server.address(), f'"{PG_HOST}", port {PG_PORT}')]
+        pairs += [(self.registry, PG_REGISTRY), (self.absent, PG_ABSENT)]
+        return [*pairs, (self.target, PG_DB)]
+
+    def expansions(self) -> list[tuple[str, str]]:
+        return [(self.server.client_command(self.target), PG_CLIENT)]
+
+    def _databases(self) -> set[str]:
+        rows = self.conn.execute("SELECT datname FROM pg_database").fetchall()
+        return {str(row[0]) for row in rows}
+
+    def _guarded_databases(self) -> list[str]:
+        """Where a scenario that forgot its database would land: the URI's
+        database and libpq's default (the user's name)."""
+        params = self.server.params()
+        names = [params["database"], params["user"] or ""]
+        existing = self._databases()
+        return [n for n in dict.fromkeys(names) if n and n in existing and n not in self.databases]
+
+    def _fingerprint(self, database: str) -> object:
+        """The default registry schema and any schema named after ours in
+        ``database``: their tables and a checksum of their rows."""
+        conn = self.server.connect(database)
+        try:
+            schemas = [
+                str(row[0])
+                for row in conn.execute(
+                    "SELECT nspname FROM pg_namespace WHERE nspname = %s"
+                    " OR nspname ~ %s ORDER BY nspname",
+                    [PG_DEFAULT_REGISTRY, "|".join(self.tokens)],
+                ).fetchall()
+            ]
+            found: list[object] = []
+            for schema in schemas:
+                tables = [
+                    str(row[0])
+                    for row in conn.execute(
+                        "SELECT c.relname FROM pg_class c JOIN pg_namespace n"
+                        " ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'"
+                        " ORDER BY c.relname",
+                        [schema],
+                    ).fetchall()
+                ]
+                sums = []
+                for table in tables:
+                    qualified = f"{_pg_ident(schema)}.{_pg_ident(table)}"
+                    row = conn.execute(
+                        f"SELECT count(*), md5(coalesce(string_agg(t::text, ','"  # noqa: S608
+                        f" ORDER BY t::text), '')) FROM {qualified} t"
+                    ).fetchone()
+                    sums.append((table, *row))
+                found.append((schema, tuple(sums)))
+            return tuple(found)
+        finally:
+            conn.close()
+
+    def begin(self) -> None:
+        self._before = frozenset(self._databases())
+        self._guarded = {db: self._fingerprint(db) for db in self._guarded_databases()}
+        self.conn.execute(
+            f"CREATE DATABASE {_pg_ident(self.target)} TEMPLATE template0"
+            " ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
+        )
+
+    def check(self, where: str) -> None:
+        """Fail loudly if a step touched a registry outside the scratch database
+        or made other databases."""
+        for database, before in self._guarded.items():
+            if self._fingerprint(database) != before:
+                raise ServerGuardError(
+                    f"{where} changed the {PG_DEFAULT_REGISTRY!r} schema (or one named"
+                    f" after the scenario's) in database {database!r}: scenarios must"
+                    f" target {PG_URI} (clean up {database!r} by hand)"
+                )
+        tokens = self.tokens
+        strays = sorted(
+            db
+            for db in self._databases() - self._before - set(self.databases)
+            if any(token in db for token in tokens)
+        )
+        if strays:
+            for db in strays:  # named after ours: ours to drop
+                self.conn.execute(f"DROP DATABASE IF EXISTS {_pg_ident(db)} WITH (FORCE)")
+            raise ServerGuardError(f"{where} created unexpected database(s): {', '.join(strays)}")
+
+    def dumps(self) -> dict[str, str]:
+        """``pg:{PLACEHOLDER}`` -> dump, for each of the databases that exists."""
+        existing = self._databases()
+        out = {}
+        for real, placeholder in self.databases.items():
+            if real not in existing:
+                continue
+            conn = self.server.connect(real)
+            try:
+                out[PG_DUMP_PREFIX + placeholder] = pg_dump.dump_database(conn, self.names)
+            finally:
+                conn.close()
+        return out
+
+    def drop(self) -> None:
+        for name in self.databases:
+            # FORCE: a step may leave a session behind (a lock holder, say).
+            self.conn.execute(f"DROP DATABASE IF EXISTS {_pg_ident(name)} WITH (FORCE)")
+
+
+def _pg_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def pg_database_names() -> tuple[str, str, str]:
+    """Fresh (target, registry, absent) names: same length, random, distinct."""
+    tokens: set[str] = set()
+    while len(tokens) < 3:
+        tokens.add(secrets.token_hex(6))
+    target, registry, absent = (
+        f"{PG_NAME_PREFIX}{role}_{token}" for role, token in zip("tra", tokens, strict=True)
+    )
+    return target, registry, absent
+
+
+@contextmanager
+def pg_sandbox(uri: str) -> Iterator[PgSandbox]:
+    """Create a scenario's scratch database on the server behind ``uri``; always drop it."""
+    server = PgServer(uri)
+    conn = server.connect()
+    try:
+        sandbox = PgSandbox(server, conn, *pg_database_names())
+        try:
+            sandbox.begin()
+            yield sandbox
+        finally:
+            sandbox.drop()
+    finally:
+        conn.close()
+
+
+Sandbox = MysqlSandbox | PgSandbox
+
+
+def server_uri_for(server: str, default: str | None = None) -> str | None:
+    """The test server URI for ``server`` ("mysql", "pg") from its variable, else ``default``."""
+    return os.environ.get(SERVER_VARS[server]) or default
+
+
+def server_unavailable(server: str, uri: str) -> str | None:
+    """Why the ``server`` behind ``uri`` cannot be used, or None when it answers."""
+    return (MysqlServer(uri) if server == "mysql" else PgServer(uri)).unavailable()
+
+
+@contextmanager
+def sandbox_for(server: str, uri: str) -> Iterator[Sandbox]:
+    """The sandbox of a ``server`` scenario (see mysql_sandbox, pg_sandbox)."""
+    manager = mysql_sandbox(uri) if server == "mysql" else pg_sandbox(uri)
+    with manager as sandbox:
+        yield sandbox
+
+
+# --------------------------------------------------------------------------
 # Running scenarios
 
 
@@ -743,16 +1080,20 @@ def run_scenario(
     """Run every step of ``scenario`` in a fresh layout under ``tmp``.
 
     A server scenario gets its databases on the server behind ``server_uri``
-    (default: ``$SQLITCH_TEST_MYSQL_URI``), created before the first step and
-    dropped after the last, whatever happens. ``tool_env`` is added to the
-    tool's environment only (not to ``shell`` steps'): SQLitch's RUNNER_VAR.
+    (default: ``$SQLITCH_TEST_MYSQL_URI`` or ``$SQLITCH_TEST_PG_URI``),
+    created before the first step and dropped after the last, whatever
+    happens. ``tool_env`` is added to the tool's environment only (not to
+    ``shell`` steps'): SQLitch's RUNNER_VAR.
     """
     if scenario.server is None:
         return _run_steps(scenario, Layout.create(tmp), runner, None, tool_env or {})
-    uri = server_uri or mysql_server_uri()
+    uri = server_uri or server_uri_for(scenario.server)
     if not uri:
-        raise ScenarioError(f"{scenario.id}: needs a MySQL server ({MYSQL_VAR} is not set)")
-    with mysql_sandbox(uri) as sandbox:
+        raise ScenarioError(
+            f"{scenario.id}: needs a {SERVER_NAMES[scenario.server]} server"
+            f" ({SERVER_VARS[scenario.server]} is not set)"
+        )
+    with sandbox_for(scenario.server, uri) as sandbox:
         layout = Layout.create(tmp, sandbox.substitutions(), sandbox.expansions())
         return _run_steps(scenario, layout, runner, sandbox, tool_env or {})
 
@@ -761,7 +1102,7 @@ def _run_steps(
     scenario: Scenario,
     layout: Layout,
     runner: StepRunner,
-    sandbox: MysqlSandbox | None,
+    sandbox: Sandbox | None,
     tool_env: Mapping[str, str],
 ) -> list[GoldenStep]:
     layout.write_files(scenario.files)

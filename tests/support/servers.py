@@ -129,3 +129,55 @@ def mysql_databases(uri: str, count: int = 1, prefix: str = "sqlitch_t") -> Iter
             for name in names:
                 cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
         conn.close()
+
+
+def pg_connect(uri: str, database: str | None = None, **extra: object) -> Any:
+    """A psycopg connection to the server behind ``uri`` (autocommit)."""
+    import psycopg
+
+    params = connection_params(uri)
+    return psycopg.connect(
+        host=str(params["host"]),
+        port=int(params["port"] or 5432),  # type: ignore[call-overload]
+        user=params["user"],
+        password=params["password"],
+        dbname=database or params["database"],
+        autocommit=True,
+        **extra,
+    )
+
+
+@contextmanager
+def pg_databases(uri: str, count: int = 1, prefix: str = "sqlitch_t") -> Iterator[list[str]]:
+    """Create ``count`` empty PostgreSQL databases with unique names; drop them
+    afterwards (FORCE: a test's leftover session must not keep one alive)."""
+    names = [scratch_name(prefix) for _ in range(count)]
+    conn = pg_connect(uri)
+    try:
+        for name in names:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        yield names
+    finally:
+        for name in names:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.close()
+
+
+def pg_conninfo(uri: str, database: str, **extra: object) -> str:
+    """A libpq connection string for ``database`` on the server behind ``uri``
+    (the password is left out: pass it as PGPASSWORD)."""
+    params = connection_params(uri)
+    fields: dict[str, object] = {
+        "user": params["user"],
+        "dbname": database,
+        "host": params["host"],
+        "port": params["port"] or 5432,
+        **extra,
+    }
+    quoted = []
+    for key, value in fields.items():
+        if value is None:
+            continue
+        text = str(value).replace("\\", "\\\\").replace("'", "\\'")
+        quoted.append(f"{key}='{text}'")
+    return " ".join(quoted)

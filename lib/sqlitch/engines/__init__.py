@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 #: templates, targets) works, its database side does not exist yet.
 ENGINE_CLASSES: dict[str, str | None] = {
     "mysql": "sqlitch.engines.mysql:MysqlEngine",
-    "pg": None,
+    "pg": "sqlitch.engines.pg:PgEngine",
     "sqlite": "sqlitch.engines.sqlite:SqliteEngine",
 }
 

@@ -26,13 +26,13 @@ class Dialect:
     #: Operator for regular-expression matches (search_events).
     regex_op: ClassVar[str] = "REGEXP"
     #: Statements that open a registry transaction, in order.
-    begin_statements: ClassVar[tuple[str, ...]] = ("BEGIN",)
+    begin_statements: tuple[str, ...] = ("BEGIN",)
     #: Statements that commit it (and release what begin took).
     commit_statements: ClassVar[tuple[str, ...]] = ("COMMIT",)
     #: Statements that roll it back (and release what begin took).
     rollback_statements: ClassVar[tuple[str, ...]] = ("ROLLBACK",)
     #: Statements run once on every new registry connection.
-    session_statements: ClassVar[tuple[str, ...]] = ()
+    session_statements: tuple[str, ...] = ()
     #: Whether the registry connection takes several statements in one call
     #: (each transaction bracket then costs one round trip to the server).
     batch_statements: bool = False
@@ -43,6 +43,9 @@ class Dialect:
     #: SQL for "now" in committed_at columns, or None to bind SQLitch's own
     #: clock (see :meth:`committed_value`).
     now_sql: str | None = None
+    #: Whether events' tags/requires/conflicts columns are arrays (PostgreSQL)
+    #: rather than joined strings.
+    lists_as_arrays: ClassVar[bool] = False
 
     def __init__(self, registry: str = "") -> None:
         self.registry = registry
@@ -69,6 +72,10 @@ class Dialect:
         return " || ".join(parts)
 
     # -- values --------------------------------------------------------------
+    def event_list(self, values: tuple[str, ...], separator: str) -> object:
+        """An events list column's value: joined by ``separator``, or an array."""
+        return list(values) if self.lists_as_arrays else separator.join(values)
+
     def committed_value(self, moment: datetime) -> object:
         """The value bound to a committed_at/installed_at/created_at column
         (engines whose :attr:`now_sql` is None)."""

@@ -72,14 +72,14 @@ class MysqlDialect(Dialect):
 
     placeholder: ClassVar[str] = "%s"
     # LOCK TABLES first: it would commit a transaction begun before it.
-    begin_statements: ClassVar[tuple[str, ...]] = (
+    begin_statements: tuple[str, ...] = (
         "LOCK TABLES " + ", ".join(f"{t} WRITE" for t in REGISTRY_TABLES),
         "SET autocommit = 0",
     )
     commit_statements: ClassVar[tuple[str, ...]] = ("COMMIT", "SET autocommit = 1", "UNLOCK TABLES")
     # As Sqitch: the tables stay locked until the work is finished.
     rollback_statements: ClassVar[tuple[str, ...]] = ("ROLLBACK", "SET autocommit = 1")
-    session_statements: ClassVar[tuple[str, ...]] = (
+    session_statements: tuple[str, ...] = (
         "SET SESSION character_set_client = 'utf8'",
         "SET SESSION character_set_server = 'utf8'",
         "SET SESSION default_storage_engine = 'InnoDB'",

@@ -50,7 +50,7 @@ matches several deployed changes; the engine turns that into Sqitch's report.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -184,18 +184,19 @@ class TagRow:
 
 @dataclass(frozen=True)
 class Event:
-    """One events row. ``requires``/``conflicts``/``tags`` are stored text:
+    """One events row. ``requires``/``conflicts``/``tags`` are as stored:
     comma-joined requires/conflicts; tags space-joined for deploy/fail events
-    and comma-joined for revert events, exactly as Sqitch writes them."""
+    and comma-joined for revert events, exactly as Sqitch writes them; lists
+    where the database has arrays (PostgreSQL)."""
 
     event: str
     project: str
     change_id: str
     change: str
     note: str
-    requires: str
-    conflicts: str
-    tags: str
+    requires: str | list[str]
+    conflicts: str | list[str]
+    tags: str | list[str]
     committer_name: str
     committer_email: str
     committed_at: datetime
@@ -234,9 +235,11 @@ class EventSubject:
     planned_at: datetime
     planner_name: str
     planner_email: str
-    tags: str = ""
-    requires: str = ""
-    conflicts: str = ""
+    tags: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    #: Sqitch joins tags with spaces, except those a revert deleted (commas).
+    tag_separator: str = " "
 
     @classmethod
     def from_plan(cls, change: Change) -> EventSubject:
@@ -249,9 +252,9 @@ class EventSubject:
             planned_at=change.timestamp,
             planner_name=change.planner_name,
             planner_email=change.planner_email,
-            tags=" ".join(t.format_name for t in change.tags),
-            requires=",".join(d.as_string(project) for d in change.requires),
-            conflicts=",".join(d.as_string(project) for d in change.conflicts),
+            tags=tuple(t.format_name for t in change.tags),
+            requires=tuple(d.as_string(project) for d in change.requires),
+            conflicts=tuple(d.as_string(project) for d in change.conflicts),
         )
 
     @classmethod
@@ -264,7 +267,7 @@ class EventSubject:
             planned_at=change.timestamp,
             planner_name=change.planner_name,
             planner_email=change.planner_email,
-            tags=" ".join(change.tags),
+            tags=tuple(change.tags),
         )
 
 
@@ -497,7 +500,9 @@ class Registry:
         try:
             return self._select_state(project, with_hash=True)
         except RegistryError as exc:
-            if exc.missing_table:
+            # As Sqitch: a missing table means "no registry" only when there is
+            # no changes table; a registry missing some other table is an error.
+            if exc.missing_table and not self.initialized():
                 return None
             if exc.missing_column:
                 return self._select_state(project, with_hash=False)
@@ -688,7 +693,7 @@ class Registry:
                 (project or self.project, offset or 0),
             )
         except RegistryError as exc:
-            if exc.missing_table:
+            if exc.missing_table and not self.initialized():
                 return None
             raise
         return None if found is None else str(found)
@@ -929,17 +934,16 @@ class Registry:
                 (cid, cid),
             )
         )
-        tags = ",".join(str(name) for kind, name in found if kind == "tag")
-        deps = [(kind, name) for kind, name in found if kind != "tag"]
-        subject = EventSubject.from_deployed(change)
-        subject = EventSubject(
-            **{
-                **subject.__dict__,
-                "tags": tags or subject.tags,
-                "requires": ",".join(str(d) for t, d in deps if t == "require"),
-                "conflicts": ",".join(str(d) for t, d in deps if t == "conflict"),
-            }
+        deleted = tuple(str(name) for kind, name in found if kind == "tag")
+        subject = replace(
+            EventSubject.from_deployed(change),
+            requires=tuple(str(d) for kind, d in found if kind == "require"),
+            conflicts=tuple(str(d) for kind, d in found if kind == "conflict"),
         )
+        # Sqitch records the deleted tags; where it joins them into a string,
+        # an empty string falls back to the change's own tags.
+        if deleted or self.dialect.lists_as_arrays:
+            subject = replace(subject, tags=deleted, tag_separator=",")
         if self.before_log is not None:
             self.before_log("events", subject.project)
         self.execute_all(
@@ -967,9 +971,9 @@ class Registry:
                 subject.name,
                 subject.project,
                 subject.note,
-                subject.tags,
-                subject.requires,
-                subject.conflicts,
+                self.dialect.event_list(subject.tags, subject.tag_separator),
+                self.dialect.event_list(subject.requires, ","),
+                self.dialect.event_list(subject.conflicts, ","),
                 self.user_name,
                 self.user_email,
                 self.dialect.planned_value(subject.planned_at),

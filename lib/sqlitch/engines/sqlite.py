@@ -30,8 +30,8 @@ from sqlitch.errors import SqlitchError, hurl
 class SqliteDialect(Dialect):
     """SQLite registry SQL: millisecond text timestamps, group_concat lists."""
 
-    begin_statements: ClassVar[tuple[str, ...]] = ("BEGIN IMMEDIATE",)
-    session_statements: ClassVar[tuple[str, ...]] = ("PRAGMA foreign_keys = ON",)
+    begin_statements: tuple[str, ...] = ("BEGIN IMMEDIATE",)
+    session_statements: tuple[str, ...] = ("PRAGMA foreign_keys = ON",)
     version_query: ClassVar[str] = "SELECT CAST(ROUND(MAX(version), 1) AS TEXT) FROM {releases}"
 
     def listagg(self, expr: str) -> str:

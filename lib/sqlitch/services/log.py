@@ -98,8 +98,11 @@ def prepare_log(app: App, opts: LogOptions) -> LogListing:
     return LogListing(opts, template, formatter)
 
 
-def split_list(value: str | None) -> list[str]:
-    """Stored tags/requires/conflicts text as a list (blank-separated, as Sqitch 1.6)."""
+def split_list(value: str | list[str] | None) -> list[str]:
+    """Stored tags/requires/conflicts as a list: PostgreSQL's arrays as they
+    are, text blank-separated (as Sqitch 1.6)."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
     return value.split(" ") if value else []
 
 

@@ -1,0 +1,332 @@
+"""The PostgreSQL engine: hooks for :class:`sqlitch.engines.base.Engine`.
+
+As in Sqitch, the registry is a schema (``sqitch`` unless ``--registry`` or
+``engine.pg.registry`` says otherwise) in the target database itself, reached
+through ``search_path`` on the registry connection; every registry
+transaction locks the ``changes`` table, and the destination lock is the
+advisory lock Sqitch takes (key 75474063), so Sqitch and SQLitch exclude
+each other. Change scripts run through ``psql`` with Sqitch's options and
+variables (the password in ``PGPASSWORD``, never on the command line), or
+in-process over psycopg (:mod:`sqlitch.engines.pg_driver`), which reads
+scripts as psql does.
+
+Connections leave the defaults to libpq, as Sqitch does: the ``PG*``
+environment, ``~/.pgpass`` and service files fill in what the URI leaves out.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sqlitch.engines.base import Engine
+from sqlitch.engines.dialect import Dialect
+from sqlitch.errors import SqlitchError, hurl
+
+if TYPE_CHECKING:
+    from sqlitch.engines.runners import ScriptRunner
+
+#: The advisory lock key Sqitch uses for "an instance is working here".
+ADVISORY_LOCK_KEY = 75474063
+
+# SQLSTATEs (PostgreSQL's errcodes.txt).
+UNDEFINED_TABLE = "42P01"
+INVALID_SCHEMA_NAME = "3F000"
+UNDEFINED_COLUMN = "42703"
+LOCK_NOT_AVAILABLE = "55P03"
+QUERY_CANCELED = "57014"
+
+
+class PgDialect(Dialect):
+    """PostgreSQL registry SQL: %s placeholders, clock_timestamp(), arrays."""
+
+    placeholder: ClassVar[str] = "%s"
+    regex_op: ClassVar[str] = "~"
+    # As Sqitch's begin_work: one deploy at a time per registry.
+    begin_statements: tuple[str, ...] = (
+        "BEGIN",
+        "LOCK TABLE {changes} IN EXCLUSIVE MODE",
+    )
+    batch_statements = True
+    version_query: ClassVar[str] = "SELECT MAX(version)::TEXT FROM {releases}"
+    limit_all: ClassVar[str] = "ALL"
+    now_sql = "clock_timestamp()"
+    lists_as_arrays: ClassVar[bool] = True
+
+    def __init__(self, registry: str = "") -> None:
+        super().__init__(registry)
+        # Instance-level: the registry schema is part of the session's setup.
+        self.session_statements = (
+            "SET client_min_messages = WARNING",
+            f"SET search_path = {quote_literal(registry)}",
+        )
+
+    def listagg(self, expr: str) -> str:
+        return f"array_remove(array_agg({expr} ORDER BY {expr}), NULL)"
+
+    def planned_value(self, moment: datetime) -> object:
+        return moment.astimezone(UTC)
+
+    def parse_timestamp(self, value: object) -> datetime:
+        moment = super().parse_timestamp(value)
+        return moment.astimezone(UTC)
+
+    def is_missing_table(self, exc: BaseException) -> bool:
+        return sqlstate(exc) in (UNDEFINED_TABLE, INVALID_SCHEMA_NAME)
+
+    def is_missing_column(self, exc: BaseException) -> bool:
+        return sqlstate(exc) == UNDEFINED_COLUMN
+
+    def error_text(self, exc: BaseException) -> str:
+        return error_text(exc)
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a psycopg error, if it has one."""
+    found = getattr(exc, "sqlstate", None)
+    return found if isinstance(found, str) else None
+
+
+def quote_literal(text: str) -> str:
+    """``text`` as a standard SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def quote_ident(text: str) -> str:
+    """``text`` as a quoted identifier (what ``:"name"`` gives in psql)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def error_text(exc: BaseException) -> str:
+    """A psycopg error as libpq words it (DBD::Pg's errstr, which Sqitch prints)."""
+    text = str(exc)
+    # psycopg prefixes libpq's own message for a failed connection.
+    text = text.removeprefix("connection failed: ")
+    diag = getattr(exc, "diag", None)
+    severity = getattr(diag, "severity_nonlocalized", None) or getattr(diag, "severity", None)
+    if severity and getattr(diag, "message_primary", None):
+        text = f"{severity}:  {text}"
+    return text
+
+
+def conninfo_value(value: str) -> str:
+    """A conninfo value escaped as Sqitch writes it for psql's --dbname."""
+    return re.sub(r"""([ "'\\])""", r"\\\1", value)
+
+
+class PgEngine(Engine):
+    """PostgreSQL: registry schema in the target database, scripts via psql."""
+
+    key = "pg"
+    display_name = "PostgreSQL"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dialect = PgDialect(self.target.registry)
+        self._server_version: int | None = None
+        self.yugabyte = False
+
+    # -- where and who ----------------------------------------------------------
+    @property
+    def destination(self) -> str:
+        """The target's name, or its URI (no password) with the database libpq uses."""
+        name, uri = self.target.name, self.target.uri
+        if ":" not in name or uri.dbname:
+            return name
+        env = self.target.env
+        from sqlitch.config.identity import sysuser
+
+        dbname = (
+            env.get("PGDATABASE") or self.target.username or env.get("PGUSER") or sysuser(env) or ""
+        )
+        return str(uri.with_parts(dbname=dbname).without_password())
+
+    def conninfo_params(self) -> list[tuple[str, str]]:
+        """libpq keywords from the URI, in Sqitch's order (no password)."""
+        uri = self.target.uri
+        port = uri.port
+        query = sorted(dict(uri.query_params).items())
+        found = [
+            ("user", self.target.username or ""),
+            ("dbname", uri.dbname or ""),
+            ("host", uri.host or ""),
+            ("port", "" if port is None else str(port)),
+            *query,
+        ]
+        return [(k, v) for k, v in found if v]
+
+    def connect(self, **extra: Any) -> Any:
+        """A psycopg connection to the target database (autocommit)."""
+        import psycopg
+
+        params: dict[str, Any] = dict(self.conninfo_params())
+        password = self.target.password
+        if password:
+            params["password"] = password
+        params["client_encoding"] = "UTF8"
+        params.update(extra)
+        conn = psycopg.connect(autocommit=True, **params)
+        if self._server_version is None:
+            self._server_version = int(conn.info.server_version)
+        return conn
+
+    # -- hooks -------------------------------------------------------------------
+    def connect_registry(self) -> Any:
+        from psycopg import ClientCursor
+
+        # Client-side binding: registry writes go several to a round trip.
+        conn = self.connect(cursor_factory=ClientCursor)
+        if "-YB-" in (conn.info.parameter_status("server_version") or ""):
+            # YugabyteDB has neither EXCLUSIVE table locks nor advisory lock
+            # waits; Sqitch skips both there.
+            self.yugabyte = True
+            self.dialect.begin_statements = ("BEGIN",)
+        return conn
+
+    def translate_error(self, exc: Exception) -> SqlitchError | None:
+        if type(exc).__module__.startswith("psycopg"):
+            return SqlitchError(error_text(exc), ident="pg")
+        return None
+
+    def registry_initialized(self) -> bool:
+        return bool(
+            self.registry.value(
+                "SELECT EXISTS(SELECT TRUE FROM pg_catalog.pg_tables"
+                " WHERE schemaname = ? AND tablename = ?)",
+                (self.target.registry, "changes"),
+            )
+        )
+
+    @property
+    def target_database(self) -> str:
+        return self.target.uri.dbname or ""
+
+    @property
+    def registry_database(self) -> str | None:
+        return self.target_database
+
+    @property
+    def script_variables(self) -> dict[str, str]:
+        """What psql gets with --set: the variables, then registry (which wins)."""
+        return {**self.options.variables, "registry": self.target.registry}
+
+    def psql_argv(self) -> list[str]:
+        """psql and Sqitch's options, before what to run."""
+        argv = [self.target.client]
+        conninfo = [f"{k}={conninfo_value(v)}" for k, v in self.conninfo_params()]
+        if conninfo:
+            argv += ["--dbname", " ".join(conninfo)]
+        for name, value in sorted(self.options.variables.items()):
+            argv += ["--set", f"{name}={value}"]
+        argv += [
+            "--quiet",
+            "--no-psqlrc",
+            "--no-align",
+            "--tuples-only",
+            "--set",
+            "ON_ERROR_STOP=1",
+            "--set",
+            f"registry={self.target.registry}",
+        ]
+        return argv
+
+    def client_command(self, path: Path, database: str) -> list[str]:
+        return [*self.psql_argv(), "--file", str(path)]
+
+    def client_env(self) -> dict[str, str]:
+        password = self.target.password
+        return {"PGPASSWORD": password} if password else {}
+
+    def driver_runner(self) -> ScriptRunner:
+        from sqlitch.engines.pg_driver import PgDriverRunner
+
+        return PgDriverRunner(self.connect, self.script_variables)
+
+    def run_registry_file(self, path: Path) -> None:
+        """Registry DDL through psql with ``registry``/``tableopts`` set, as Sqitch
+        runs it, or in-process; then point the session at the schema again."""
+        schema = self.target.registry
+        old_server = self.server_version < 90300
+        if old_server:
+            # No CREATE SCHEMA IF NOT EXISTS before 9.3.
+            path = self._rewritten(path, lambda sql: sql.replace("SCHEMA IF NOT EXISTS", "SCHEMA"))
+        if self.uses_client():
+            from sqlitch.engines.runners import ClientRunner
+
+            argv = [
+                *self.psql_argv(),
+                "--file",
+                str(path),
+                "--set",
+                f"registry={schema}",
+                "--set",
+                "tableopts=",
+            ]
+            ClientRunner(self.target.client, lambda _path: argv, env=self.client_env()).run(path)
+        else:
+            self.run_registry_script(path)
+        self.registry.execute(f"SET search_path = {quote_literal(schema)}")
+
+    def _rewritten(self, path: Path, change: Any) -> Path:
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="sqlitch-"))
+        copy = folder / path.name
+        copy.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+        return copy
+
+    def run_registry_script(self, path: Path) -> None:
+        """The registry script over the registry connection: its two psql
+        variables filled in, the whole text sent in one simple query."""
+        sql = path.read_text(encoding="utf-8")
+        sql = sql.replace(':"registry"', quote_ident(self.target.registry))
+        sql = sql.replace(":tableopts", "")
+        cursor = self.registry.connection.cursor()
+        try:
+            cursor.execute(sql.encode("utf-8"))
+        except Exception as exc:
+            if type(exc).__module__.startswith("psycopg"):
+                # The script's own transaction is left aborted: end it, as
+                # psql's exit would.
+                cursor.execute("ROLLBACK")
+                raise hurl(error_text(exc), ident="pg") from None
+            raise
+        finally:
+            cursor.close()
+
+    @property
+    def server_version(self) -> int:
+        """The server's version number (150004 for 15.4)."""
+        if self._server_version is None:
+            _ = self.registry.connection
+        return self._server_version or 0
+
+    # -- locking -----------------------------------------------------------------
+    def try_lock(self) -> bool:
+        return bool(self.registry.value(f"SELECT pg_try_advisory_lock({ADVISORY_LOCK_KEY})"))
+
+    def wait_lock(self, timeout: float) -> bool:
+        """Wait in the server: an advisory lock request obeys lock_timeout."""
+        from sqlitch.engines.registry import RegistryError
+
+        registry = self.registry
+        _ = registry.connection  # learns the provider
+        if self.yugabyte:
+            return True
+        millis = max(int(timeout * 1000), 1)
+        registry.execute(f"SET lock_timeout = {millis}")
+        try:
+            registry.value(f"SELECT pg_advisory_lock({ADVISORY_LOCK_KEY})")
+        except RegistryError as exc:
+            if sqlstate(exc.__cause__ or exc) in (LOCK_NOT_AVAILABLE, QUERY_CANCELED):
+                return False
+            raise
+        finally:
+            registry.execute("RESET lock_timeout")
+        return True
+
+    def release_lock(self) -> None:
+        if self._registry is not None:
+            self.registry.value(f"SELECT pg_advisory_unlock({ADVISORY_LOCK_KEY})")

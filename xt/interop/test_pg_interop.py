@@ -1,0 +1,156 @@
+"""Sqitch and SQLitch take turns on one PostgreSQL project, in both directions.
+
+Each tool accepts the registry schema the other wrote, and a mixed run leaves
+the target database (its tables and the registry schema, rows included)
+exactly as a Sqitch-only run leaves it (tests/support/pg_dump, database
+names and clock values masked). Scripts use what real projects use: a
+plpgsql function with a tagged dollar quote, a psql variable, a script with
+its own transaction. Needs SQLITCH_TEST_PG_URI and Sqitch; skips with a
+warning otherwise. Every database is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from tests.support.pg_dump import dump_database
+from tests.support.servers import PG_VAR, pg_connect, pg_databases, require_server
+from tests.support.servers import uri_with_database as with_database
+
+from xt.conftest import Tools
+
+PLAN = """\
+%syntax-version=1.0.0
+%project=flipr
+%uri=https://example.com/flipr
+
+users 2025-12-01T10:00:00Z Ann Example <ann@example.com> # Users table
+flips [users] 2025-12-01T10:05:00Z Ann Example <ann@example.com> # Flips
+@v1 2025-12-01T10:06:00Z Ann Example <ann@example.com> # First release
+likes [users flips] 2025-12-01T10:10:00Z Ann Example <ann@example.com> # Likes
+"""
+CONF = """\
+[core]
+\tengine = pg
+[engine "pg"]
+\tregistry = flipr_meta
+[deploy "variables"]
+\towner = ann
+"""
+SCRIPTS = {
+    "deploy/users.sql": (
+        "CREATE TABLE users (name TEXT PRIMARY KEY, added_by TEXT DEFAULT :'owner');\n"
+    ),
+    "revert/users.sql": "DROP TABLE users;\n",
+    "verify/users.sql": "SELECT name FROM users WHERE FALSE;\n",
+    "deploy/flips.sql": (
+        "BEGIN;\n"
+        "CREATE TABLE flips (id INT PRIMARY KEY, body TEXT);\n"
+        "CREATE FUNCTION flip_count() RETURNS BIGINT LANGUAGE plpgsql AS $body$\n"
+        "BEGIN\n"
+        "    RETURN (SELECT COUNT(*) FROM flips); -- a comment; with a semicolon\n"
+        "END;\n"
+        "$body$;\n"
+        "COMMIT;\n"
+    ),
+    "revert/flips.sql": "DROP FUNCTION flip_count();\nDROP TABLE flips;\n",
+    "verify/flips.sql": "SELECT flip_count();\n",
+    "deploy/likes.sql": "CREATE TABLE likes (flip INT, name TEXT);\n",
+    "revert/likes.sql": "DROP TABLE likes;\n",
+    "verify/likes.sql": "SELECT flip, name FROM likes WHERE FALSE;\n",
+}
+RUNNERS = ["driver", "client"]
+MakeTools = Callable[[str], Tools]
+
+
+class Project:
+    """A project directory with its own target database (registry inside)."""
+
+    def __init__(self, tools: Tools, server: str, database: str) -> None:
+        self.tools = tools
+        self.server = server
+        self.database = database
+        self.uri = with_database(server, database)
+        for name, text in {"sqitch.conf": CONF, "sqitch.plan": PLAN, **SCRIPTS}.items():
+            path = tools.project / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+    def dump(self) -> str:
+        with pg_connect(self.server, self.database) as conn:
+            return dump_database(conn, {self.database: "{TARGET}"})
+
+
+@pytest.fixture
+def make_project(make_tools: MakeTools) -> Iterator[Callable[[str], Project]]:
+    server = require_server(PG_VAR)
+    with pg_databases(server, 3, prefix="sqlitch_xt") as names:
+        free = list(names)
+        yield lambda name: Project(make_tools(name), server, free.pop())
+
+
+def _sqitch_only(make_project: Callable[[str], Project]) -> str:
+    """deploy --to flips, deploy, revert --to users: all by Sqitch."""
+    project = make_project("sqitch-only")
+    project.tools.run_sqitch("deploy", "--to", "flips", project.uri)
+    project.tools.run_sqitch("deploy", project.uri)
+    project.tools.run_sqitch("revert", "-y", "--to", "users", project.uri)
+    return project.dump()
+
+
+def _same_output(ours: object, theirs: object) -> None:
+    got = (ours.returncode, ours.stdout, ours.stderr)  # type: ignore[attr-defined]
+    want = (theirs.returncode, theirs.stdout, theirs.stderr)  # type: ignore[attr-defined]
+    assert got == want
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_sqlitch_continues_a_sqitch_deployment(
+    make_project: Callable[[str], Project], runner: str
+) -> None:
+    project = make_project("mixed")
+    tools, uri = project.tools, project.uri
+    tools.run_sqitch("deploy", "--to", "flips", uri)
+    _same_output(tools.run_sqlitch("status", uri), tools.run_sqitch("status", uri))
+
+    tools.run_sqlitch("deploy", "--runner", runner, uri)
+    ours = tools.run_sqlitch("verify", "--runner", runner, uri)
+    theirs = tools.run_sqitch("verify", uri)
+    assert ours.stdout == theirs.stdout
+    assert ours.returncode == theirs.returncode == 0
+
+    tools.run_sqlitch("revert", "--runner", runner, "-y", "--to", "users", uri)
+    assert project.dump() == _sqitch_only(make_project)
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_sqitch_continues_a_sqlitch_deployment(
+    make_project: Callable[[str], Project], runner: str
+) -> None:
+    project = make_project("mixed")
+    tools, uri = project.tools, project.uri
+    tools.run_sqlitch("deploy", "--runner", runner, "--to", "flips", uri)
+    _same_output(tools.run_sqitch("status", uri), tools.run_sqlitch("status", uri))
+    assert tools.run_sqitch("verify", uri).returncode == 0
+
+    tools.run_sqitch("deploy", uri)
+    tools.run_sqitch("revert", "-y", "--to", "users", uri)
+    assert project.dump() == _sqitch_only(make_project)
+
+
+def test_logs_and_plans_read_alike(make_project: Callable[[str], Project]) -> None:
+    project = make_project("log")
+    tools, uri = project.tools, project.uri
+    tools.run_sqitch("deploy", "--to", "flips", uri)
+    tools.run_sqlitch("deploy", uri)
+    tools.run_sqitch("revert", "-y", "--to", "@v1", uri)
+    for args in (
+        ["log", "--oneline"],
+        ["log", "--format", "full"],
+        ["status", "--show-tags", "--show-changes"],
+        ["check"],
+    ):
+        _same_output(
+            tools.run_sqlitch(*args, uri, ok=False), tools.run_sqitch(*args, uri, ok=False)
+        )
