@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 from tests.support import mysql_dump, pg_dump
@@ -510,10 +510,12 @@ def standard_env(
 
 
 @dataclass(frozen=True)
-class MysqlServer:
-    """The server behind a ``db:mysql://user:pass@host:port/db`` URI."""
+class ServerUri:
+    """A test server's ``db:<engine>://user:pass@host:port/db`` URI, taken apart."""
 
     uri: str
+    scheme: ClassVar[str] = ""
+    default_port: ClassVar[int] = 0
 
     @property
     def _parts(self) -> Any:
@@ -521,8 +523,8 @@ class MysqlServer:
 
     @property
     def server_uri(self) -> str:
-        """The URI without a database (nor query): ``db:mysql://user@host:port``."""
-        return f"db:mysql://{self._parts.netloc}"
+        """The URI without a database (nor query): ``db:<engine>://user@host:port``."""
+        return f"db:{self.scheme}://{self._parts.netloc}"
 
     def server_uris(self) -> list[str]:
         """:attr:`server_uri`, and the same without the password if it has one."""
@@ -530,17 +532,25 @@ class MysqlServer:
         uris = [self.server_uri]
         if parts.password is not None:
             user = parts.netloc.rsplit("@", 1)[0].split(":", 1)[0]
-            uris.append(f"db:mysql://{user}@{parts.netloc.rsplit('@', 1)[1]}")
+            uris.append(f"db:{self.scheme}://{user}@{parts.netloc.rsplit('@', 1)[1]}")
         return uris
 
     def params(self) -> dict[str, Any]:
         parts = self._parts
         return {
             "host": parts.hostname or "127.0.0.1",
-            "port": parts.port or 3306,
+            "port": parts.port or self.default_port,
             "user": unquote(parts.username) if parts.username else None,
             "password": unquote(parts.password) if parts.password else "",
         }
+
+
+@dataclass(frozen=True)
+class MysqlServer(ServerUri):
+    """The server behind a ``db:mysql://user:pass@host:port/db`` URI."""
+
+    scheme: ClassVar[str] = "mysql"
+    default_port: ClassVar[int] = 3306
 
     def connect(self) -> Any:
         """An autocommit PyMySQL connection to the server (no default database)."""
@@ -721,41 +731,20 @@ def mysql_sandbox(uri: str) -> Iterator[MysqlSandbox]:
 
 
 @dataclass(frozen=True)
-class PgServer:
+class PgServer(ServerUri):
     """The server behind a ``db:pg://user:pass@host:port/db`` URI.
 
     The URI's database is the maintenance database the harness connects to
     to create and drop scratch databases (``postgres`` when it names none).
     """
 
-    uri: str
-
-    @property
-    def _parts(self) -> Any:
-        return urlsplit(self.uri.removeprefix("db:"))
-
-    @property
-    def server_uri(self) -> str:
-        """The URI without a database (nor query): ``db:pg://user@host:port``."""
-        return f"db:pg://{self._parts.netloc}"
-
-    def server_uris(self) -> list[str]:
-        """:attr:`server_uri`, and the same without the password if it has one."""
-        parts = self._parts
-        uris = [self.server_uri]
-        if parts.password is not None:
-            user = parts.netloc.rsplit("@", 1)[0].split(":", 1)[0]
-            uris.append(f"db:pg://{user}@{parts.netloc.rsplit('@', 1)[1]}")
-        return uris
+    scheme: ClassVar[str] = "pg"
+    default_port: ClassVar[int] = 5432
 
     def params(self) -> dict[str, Any]:
-        parts = self._parts
         return {
-            "host": parts.hostname or "127.0.0.1",
-            "port": parts.port or 5432,
-            "user": unquote(parts.username) if parts.username else None,
-            "password": unquote(parts.password) if parts.password else "",
-            "database": unquote(parts.path.lstrip("/")) or "postgres",
+            **super().params(),
+            "database": unquote(self._parts.path.lstrip("/")) or "postgres",
         }
 
     def connect(self, database: str | None = None) -> Any:

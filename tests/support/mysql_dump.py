@@ -86,6 +86,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tests.support.dump_rows import rows_block
+
 MARKER = "<mysql database>"
 
 # Routines of the Sqitch registry whose text differs between Sqitch releases.
@@ -511,20 +513,7 @@ def _row_lines(conn: Any, database: str, table: str) -> list[str]:
     raw = _query(conn, select)
     rendered = [[render_value(v, t) for v, (_, t) in zip(row, columns, strict=True)] for row in raw]
     names = [c[0] for c in columns]
-    if "committed_at" in names:
-        # Registry history: chronological (the server's text sorts so), ties
-        # broken by the rendered values.
-        at = names.index("committed_at")
-        order = sorted(range(len(raw)), key=lambda i: (_text(raw[i][at] or ""), rendered[i]))
-    else:
-        order = sorted(range(len(raw)), key=lambda i: rendered[i])
-    lines = ["", f"rows {table}", f"  {len(raw)} row(s)"]
-    for number, index in enumerate(order, 1):
-        lines.append(f"  row {number}")
-        lines.extend(
-            f"    {name} = {value}" for name, value in zip(names, rendered[index], strict=True)
-        )
-    return lines
+    return rows_block(table, names, raw, rendered, text=_text)
 
 
 # --------------------------------------------------------------------------

@@ -110,6 +110,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from tests.support.dump_rows import rows_block
 from tests.support.mysql_dump import CLOCK_WINDOW, clock_placeholder, replace_names
 
 MARKER = "<pg database>"
@@ -627,20 +628,8 @@ def _row_lines(conn: Any, schema: str, info: tuple[Any, ...]) -> list[str]:
         [render_value(v, kind) for v, (_, _, kind) in zip(row, columns, strict=True)] for row in raw
     ]
     names = [c[0] for c in columns]
-    if "committed_at" in names:
-        # Registry history: chronological (the fixed shape sorts so), ties
-        # broken by the rendered values.
-        at = names.index("committed_at")
-        order = sorted(range(len(raw)), key=lambda i: (_text(raw[i][at] or ""), rendered[i]))
-    else:
-        order = sorted(range(len(raw)), key=lambda i: rendered[i])
-    lines = ["", f"rows {_name(schema)}.{_name(name)}", f"  {len(raw)} row(s)"]
-    for number, index in enumerate(order, 1):
-        lines.append(f"  row {number}")
-        lines.extend(
-            f"    {_name(col)} = {value}" for col, value in zip(names, rendered[index], strict=True)
-        )
-    return lines
+    title = f"{_name(schema)}.{_name(name)}"
+    return rows_block(title, names, raw, rendered, [_name(c) for c in names], _text)
 
 
 # --------------------------------------------------------------------------

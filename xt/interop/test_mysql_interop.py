@@ -25,6 +25,7 @@ from tests.support.servers import (
 )
 
 from xt.conftest import Tools
+from xt.interop import turns
 
 PLAN = """\
 %syntax-version=1.0.0
@@ -72,7 +73,7 @@ class Project:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
 
-    def dumps(self) -> dict[str, str]:
+    def snapshot(self) -> dict[str, str]:
         conn = mysql_connect(self.server)
         try:
             return {
@@ -98,53 +99,18 @@ def make_project(make_tools: MakeTools) -> Iterator[Callable[[str], Project]]:
         yield make
 
 
-def _sqitch_only(make_project: Callable[[str], Project]) -> dict[str, str]:
-    """deploy --to flips, deploy, revert --to users: all by Sqitch."""
-    project = make_project("sqitch-only")
-    project.tools.run_sqitch("deploy", "--to", "flips", project.uri)
-    project.tools.run_sqitch("deploy", project.uri)
-    project.tools.run_sqitch("revert", "-y", "--to", "users", project.uri)
-    return project.dumps()
-
-
-def _same_output(ours: object, theirs: object) -> None:
-    got = (ours.returncode, ours.stdout, ours.stderr)  # type: ignore[attr-defined]
-    want = (theirs.returncode, theirs.stdout, theirs.stderr)  # type: ignore[attr-defined]
-    assert got == want
-
-
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_sqlitch_continues_a_sqitch_deployment(
     make_project: Callable[[str], Project], runner: str
 ) -> None:
-    project = make_project("mixed")
-    tools, uri = project.tools, project.uri
-    tools.run_sqitch("deploy", "--to", "flips", uri)
-    _same_output(tools.run_sqlitch("status", uri), tools.run_sqitch("status", uri))
-
-    tools.run_sqlitch("deploy", "--runner", runner, uri)
-    ours = tools.run_sqlitch("verify", "--runner", runner, uri)
-    theirs = tools.run_sqitch("verify", uri)
-    assert ours.stdout == theirs.stdout
-    assert ours.returncode == theirs.returncode == 0
-
-    tools.run_sqlitch("revert", "--runner", runner, "-y", "--to", "users", uri)
-    assert project.dumps() == _sqitch_only(make_project)
+    turns.sqlitch_continues_sqitch(make_project, runner)
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_sqitch_continues_a_sqlitch_deployment(
     make_project: Callable[[str], Project], runner: str
 ) -> None:
-    project = make_project("mixed")
-    tools, uri = project.tools, project.uri
-    tools.run_sqlitch("deploy", "--runner", runner, "--to", "flips", uri)
-    _same_output(tools.run_sqitch("status", uri), tools.run_sqlitch("status", uri))
-    assert tools.run_sqitch("verify", uri).returncode == 0
-
-    tools.run_sqitch("deploy", uri)
-    tools.run_sqitch("revert", "-y", "--to", "users", uri)
-    assert project.dumps() == _sqitch_only(make_project)
+    turns.sqitch_continues_sqlitch(make_project, runner)
 
 
 def test_logs_read_alike(make_project: Callable[[str], Project]) -> None:
@@ -162,7 +128,7 @@ def test_logs_read_alike(make_project: Callable[[str], Project]) -> None:
             # Sqitch 1.3.1 crashes on full (lists stored as text); 1.6 prints them.
             assert ours.returncode == 0
             continue
-        _same_output(ours, theirs)
+        turns.same_output(ours, theirs)
 
 
 def test_sqitch_deploys_into_a_registry_sqlitch_upgraded(

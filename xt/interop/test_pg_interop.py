@@ -19,6 +19,7 @@ from tests.support.servers import PG_VAR, pg_connect, pg_databases, require_serv
 from tests.support.servers import uri_with_database as with_database
 
 from xt.conftest import Tools
+from xt.interop import turns
 
 PLAN = """\
 %syntax-version=1.0.0
@@ -77,7 +78,7 @@ class Project:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
 
-    def dump(self) -> str:
+    def snapshot(self) -> str:
         with pg_connect(self.server, self.database) as conn:
             return dump_database(conn, {self.database: "{TARGET}"})
 
@@ -90,53 +91,18 @@ def make_project(make_tools: MakeTools) -> Iterator[Callable[[str], Project]]:
         yield lambda name: Project(make_tools(name), server, free.pop())
 
 
-def _sqitch_only(make_project: Callable[[str], Project]) -> str:
-    """deploy --to flips, deploy, revert --to users: all by Sqitch."""
-    project = make_project("sqitch-only")
-    project.tools.run_sqitch("deploy", "--to", "flips", project.uri)
-    project.tools.run_sqitch("deploy", project.uri)
-    project.tools.run_sqitch("revert", "-y", "--to", "users", project.uri)
-    return project.dump()
-
-
-def _same_output(ours: object, theirs: object) -> None:
-    got = (ours.returncode, ours.stdout, ours.stderr)  # type: ignore[attr-defined]
-    want = (theirs.returncode, theirs.stdout, theirs.stderr)  # type: ignore[attr-defined]
-    assert got == want
-
-
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_sqlitch_continues_a_sqitch_deployment(
     make_project: Callable[[str], Project], runner: str
 ) -> None:
-    project = make_project("mixed")
-    tools, uri = project.tools, project.uri
-    tools.run_sqitch("deploy", "--to", "flips", uri)
-    _same_output(tools.run_sqlitch("status", uri), tools.run_sqitch("status", uri))
-
-    tools.run_sqlitch("deploy", "--runner", runner, uri)
-    ours = tools.run_sqlitch("verify", "--runner", runner, uri)
-    theirs = tools.run_sqitch("verify", uri)
-    assert ours.stdout == theirs.stdout
-    assert ours.returncode == theirs.returncode == 0
-
-    tools.run_sqlitch("revert", "--runner", runner, "-y", "--to", "users", uri)
-    assert project.dump() == _sqitch_only(make_project)
+    turns.sqlitch_continues_sqitch(make_project, runner)
 
 
 @pytest.mark.parametrize("runner", RUNNERS)
 def test_sqitch_continues_a_sqlitch_deployment(
     make_project: Callable[[str], Project], runner: str
 ) -> None:
-    project = make_project("mixed")
-    tools, uri = project.tools, project.uri
-    tools.run_sqlitch("deploy", "--runner", runner, "--to", "flips", uri)
-    _same_output(tools.run_sqitch("status", uri), tools.run_sqlitch("status", uri))
-    assert tools.run_sqitch("verify", uri).returncode == 0
-
-    tools.run_sqitch("deploy", uri)
-    tools.run_sqitch("revert", "-y", "--to", "users", uri)
-    assert project.dump() == _sqitch_only(make_project)
+    turns.sqitch_continues_sqlitch(make_project, runner)
 
 
 def test_logs_and_plans_read_alike(make_project: Callable[[str], Project]) -> None:
@@ -151,6 +117,6 @@ def test_logs_and_plans_read_alike(make_project: Callable[[str], Project]) -> No
         ["status", "--show-tags", "--show-changes"],
         ["check"],
     ):
-        _same_output(
+        turns.same_output(
             tools.run_sqlitch(*args, uri, ok=False), tools.run_sqitch(*args, uri, ok=False)
         )
