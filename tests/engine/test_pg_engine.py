@@ -254,3 +254,74 @@ def test_not_a_registry_is_a_clean_error(
     assert run(["status"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("ERROR:  ") and "Traceback" not in err and "internal" not in err
+
+
+def test_password_reaches_the_driver_not_psql(server: str, database: str) -> None:
+    # Trust authentication ignores it; what matters is that it travels as a keyword.
+    uri = with_password(uri_with_database(server, database), "s3cret")
+    engine = engine_for(uri)
+    conn = engine.connect()
+    try:
+        assert conn.info.password == "s3cret"
+    finally:
+        conn.close()
+    assert "s3cret" not in " ".join(engine.client_command(Path("x.sql"), database))
+
+
+def with_password(uri: str, password: str) -> str:
+    head, _, rest = uri.partition("://")
+    user, _, host = rest.rpartition("@")
+    return f"{head}://{user or 'postgres'}:{password}@{host}"
+
+
+def test_old_servers_get_create_schema_without_if_not_exists(
+    server: str, database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[str] = []
+    original = PgEngine.run_registry_script
+
+    def spy(self: PgEngine, path: Path) -> None:
+        seen.append(path.read_text(encoding="utf-8"))
+        original(self, path)
+
+    monkeypatch.setattr(PgEngine, "server_version", property(lambda self: 90200))
+    monkeypatch.setattr(PgEngine, "run_registry_script", spy)
+    _project(server, database)
+    assert run(["deploy"]) == 0, capsys.readouterr()
+    assert "CREATE SCHEMA :" in seen[0] and "IF NOT EXISTS" not in seen[0]
+
+
+def test_yugabyte_skips_table_lock_and_lock_wait(
+    server: str, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = engine_for(uri_with_database(server, database))
+    real = engine.connect
+
+    def yugabyte(**extra: Any) -> Any:
+        conn = real(**extra)
+        info = conn.info
+
+        class Info:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(info, name)
+
+            def parameter_status(self, name: str) -> str | None:
+                return "11.2-YB-2.18.0.0-b0" if name == "server_version" else None
+
+        monkeypatch.setattr(type(conn), "info", property(lambda self: Info()))
+        return conn
+
+    monkeypatch.setattr(engine, "connect", yugabyte)
+    with engine:
+        assert engine.wait_lock(0.1) is True
+        assert engine.yugabyte
+        assert engine.dialect.begin_statements == ("BEGIN",)
+
+
+def test_driver_errors_outside_the_registry_read_as_libpq_writes_them() -> None:
+    import psycopg
+
+    engine = engine_for("db:pg://127.0.0.1/x")
+    failure = engine.translate_error(psycopg.OperationalError("connection failed: boom"))
+    assert failure is not None and failure.message == "boom"
+    assert engine.translate_error(ValueError("not ours")) is None
