@@ -25,6 +25,7 @@ from sqlitch.engines.names import (
     check_supported,
     require_engine_class,
 )
+from sqlitch.environment import env_value
 from sqlitch.errors import SqlitchError
 from sqlitch.perl import perl_true
 
@@ -377,7 +378,17 @@ class Target:
             return cached
         key = f"reworked_{kind}_dir" if reworked else f"{kind}_dir"
         value = self._setting(key)
-        found = _path(value) if value else (self.reworked_dir if reworked else self.top_dir) / kind
+        # Sqitch 1.5.2 (#875): without reworked_<kind>_dir, reworked scripts
+        # follow the configured <kind>_dir (not one given by option, as to
+        # `target add --dir`), under reworked_dir. Sqitch also puts an
+        # absolute <kind>_dir under reworked_dir; SQLitch keeps it as it is.
+        plain = self.fetch(f"{kind}_dir") if reworked and not value else None
+        if value:
+            found = _path(value)
+        elif plain:
+            found = self.reworked_dir / _path(plain)
+        else:
+            found = (self.reworked_dir if reworked else self.top_dir) / kind
         self._script_dirs[kind, reworked] = found
         return found
 
@@ -421,11 +432,11 @@ class Target:
     # -- credentials --------------------------------------------------------
     @property
     def username(self) -> str | None:
-        return self.env.get("SQITCH_USERNAME") or self.uri.user
+        return env_value(self.env, "USERNAME") or self.uri.user
 
     @property
     def password(self) -> str | None:
-        return self.env.get("SQITCH_PASSWORD") or self.uri.password
+        return env_value(self.env, "PASSWORD") or self.uri.password
 
 
 def _target_error(message: str) -> SqlitchError:
@@ -442,13 +453,14 @@ def resolve_target(
 ) -> Target:
     """Find a target the way App::Sqitch::Target's constructor does.
 
-    Precedence for the name: ``name`` (argument or --target), $SQITCH_TARGET,
+    Precedence for the name: ``name`` (argument or --target), $SQITCH_TARGET
+    (or its twin $SQLITCH_TARGET),
     core.target, engine.<core.engine>.target, then ``db:<core.engine>:``.
     A name containing ":" is a URI; any other name must be configured.
     """
     env = {} if env is None else env
     extra = dict(overrides or {})
-    wanted = name or env.get("SQITCH_TARGET") or ""
+    wanted = name or env_value(env, "TARGET") or ""
     if uri is not None:
         check_supported(uri.canonical_engine or "")
         return Target(wanted or uri.without_password(), uri, config, env, extra)
@@ -499,7 +511,7 @@ def default_target(config: Config, env: Mapping[str, str] | None = None) -> Targ
     env = {} if env is None else env
     if perl_true(config.get("core.engine")) or perl_true(config.get("core.target")):
         return resolve_target(config, env)
-    if env.get("SQITCH_TARGET"):
+    if env_value(env, "TARGET"):
         # Sqitch's constructor ends up without a name here and dies this way.
         raise SqlitchError("Missing required arguments: name", ident="target")
     return resolve_target(config, env, uri=DbUri.parse("db:"))

@@ -37,19 +37,14 @@ class TemplateError(Exception):
     """A template that cannot be parsed or rendered (the message says why)."""
 
 
-def bundled_templates_dir() -> Path | None:
-    """SQLitch's own default templates in a source checkout or editable install.
+def bundled_templates_dir() -> Path:
+    """SQLitch's default templates, shipped inside the package.
 
-    Wheel installs put them under ``<prefix>/etc/sqlitch/templates`` (the
-    system directory) instead; this is the fallback when that is missing.
+    They are found beside this module however SQLitch was installed (a wheel,
+    ``pip install --user`` or ``--target``, an editable install or a checkout);
+    ``add`` looks here after the user and system template directories.
     """
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "etc" / "templates"
-        if (candidate / "deploy").is_dir():
-            return candidate
-        if (parent / "pyproject.toml").exists():
-            break
-    return None
+    return Path(__file__).resolve().with_name("templates")
 
 
 # ---------------------------------------------------------------------------

@@ -6,9 +6,12 @@ with ``faketime``, HOME isolated), storing the plan text after every step.
 Then it asks Sqitch's own Perl classes (App::Sqitch::Plan) for every change
 and tag ID and info text, how a set of change references resolve, and the
 text Sqitch writes back for the plan. The same dump is taken for each of
-Sqitch's fixture plans in /work/shared/sqitch-fixtures/plans.
+Sqitch's fixture plans in /work/shared/sqitch-fixtures/plans, and for the
+hand-made plans of REWRITE_PLANS (odd spacing, notes, pragmas, line endings),
+whose written text is what any plan-editing command leaves behind.
 
-Usage: scripts/golden/plan_ids.py  (needs sqitch, perl and faketime on PATH)
+Usage: scripts/golden/plan_ids.py [--rewrites]
+(needs sqitch, perl and faketime on PATH; --rewrites: only sqitch_rewrites.json)
 """
 
 from __future__ import annotations
@@ -161,6 +164,63 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 }
 
 
+_ENTRY = "2025-01-01T00:00:00Z Marge <marge@example.com>"
+
+# Plans written by hand, as people edit them: what Sqitch writes back for
+# each is what `add`, `tag` and `rework` leave of the existing lines.
+REWRITE_PLANS: dict[str, str] = {
+    "pragmas": (
+        "  %  syntax-version  =  1.2.5   # the version  \n"
+        "%uri = https://example.com/widgets/   \n"
+        "%project=widgets\t# a\\nb C:\\dir  \n"
+        "%foo\n%bar =  baz qux  \n%baz=x #\n\n"
+        f"foo {_ENTRY}\n"
+    ),
+    "version-without-value": f"%project=widgets\n%syntax-version # none\n\nfoo {_ENTRY}\n",
+    "version-missing-comment-first": "#top comment\n%project=widgets\n",
+    "comments": (
+        "#header\t \n%syntax-version=1.0.0\n  #  indented   \n%project=widgets\n"
+        " \t \n\n#no space\n# C:\\path a\\nb a\\\\b\n#   0\n"
+        f"foo {_ENTRY}\n   \n# end\n"
+    ),
+    "crlf-mixed": (
+        "%syntax-version=1.0.0\r\n%project=widgets\r\n\r\n"
+        f"foo {_ENTRY} # foo\r\n# c\n@v1 {_ENTRY}\r\n"
+    ),
+    "no-final-newline": f"%project=widgets\n\nfoo {_ENTRY}\n@v1 {_ENTRY} # v1",
+    "notes": (
+        "%project=widgets\n\n"
+        f"a {_ENTRY}#tight\n"
+        f"b {_ENTRY} #   padded  \t\n"
+        f"c {_ENTRY}   # a\\nb C:\\dir a\\\\b x\\r\n"
+        f"d {_ENTRY} #\n"
+        f"e {_ENTRY}  #  0\n"
+        f"f {_ENTRY} # a # b\n"
+        f"@t1 {_ENTRY}#tag note   \n"
+    ),
+    "spacing": (
+        "%project=widgets\n\n"
+        "  a\t2025-01-01T00:00:00Z   Marge   <marge@example.com>   # a\n"
+        " +  b  [a]\t 2025-01-02T00:00:00Z \t Marge <marge@example.com>\t \n"
+        "  @v1\t 2025-01-03T00:00:00Z\u00a0 Marge <marge@example.com>\u2003\n"
+        "\t-\tb 2025-01-04T00:00:00Z Marge <marge@example.com>\n"
+        "c\u00a0[a]\u3000\u00a02025-01-05T00:00:00Z Marge\u00a0<marge@example.com>\n"
+    ),
+    "dependencies": (
+        "%project=widgets\n\n"
+        f"a {_ENTRY}\n"
+        f"b [!nope  widgets:a\tother:x@v1  !widgets:nah  a ] {_ENTRY}\n"
+        f"c [a]2025-01-03T00:00:00Z Marge <marge@example.com>\n"
+        f"d [!other:y  c] {_ENTRY}\n"
+    ),
+    "unicode": (
+        "%project=wïdgets\n%uri=https://例え.jp/\n\n"
+        "ünï 2025-01-01T00:00:00Z Ünï Cödé <u@e.com> # ✓ note\n"
+    ),
+    "carriage-returns": (f"%project=widgets\n\na {_ENTRY} # note\r\r\n# c\r\r\n\r\n"),
+}
+
+
 def run(argv: list[str], cwd: Path, env: dict[str, str], when: str | None = None) -> str:
     cmd = (["faketime", "-f", f"@{when}"] if when else []) + argv
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
@@ -248,10 +308,35 @@ def dump_fixture(path: Path, tmp: Path) -> dict[str, Any]:
     return data
 
 
+def dump_rewrite(name: str, text: str, tmp: Path) -> dict[str, Any]:
+    home = tmp / "rewrites" / name / "home"
+    project = tmp / "rewrites" / name / "project"
+    home.mkdir(parents=True)
+    project.mkdir(parents=True)
+    (project / "sqitch.plan").write_bytes(text.encode("utf-8"))
+    (project / "sqitch.conf").write_text("[core]\n\tengine = sqlite\n")
+    data = dump(project, base_env(home), [])
+    result = {"plan": text}
+    for key in ("written", "error"):
+        if key in data:
+            result[key] = data[key]
+    return result
+
+
+def write_rewrites(tmp: Path) -> None:
+    rewrites = {name: dump_rewrite(name, text, tmp) for name, text in REWRITE_PLANS.items()}
+    target = OUT / "sqitch_rewrites.json"
+    target.write_text(json.dumps(rewrites, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {target.relative_to(ROOT)}")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
+        write_rewrites(tmp)
+        if sys.argv[1:] == ["--rewrites"]:
+            return
         for name, spec in SCENARIOS.items():
             data = build_scenario(name, spec, tmp)
             target = OUT / f"{name}.json"

@@ -116,13 +116,19 @@ def test_repeated_set_keys_become_lists() -> None:
 def test_rework_checks_copy_destinations_first(tmp_path: Path) -> None:
     src = tmp_path / "deploy.sql"
     src.write_text("x")
+    (tmp_path / "file").write_text("")
     copies = [
         _Copy(str(src), str(tmp_path / "old.sql"), str(src)),
+        # A missing directory is created when copying (Sqitch 1.4.0, #686) ...
         _Copy(str(src), str(tmp_path / "missing" / "x.sql"), str(tmp_path / "old.sql")),
+        # ... but not where a file stands in the way: nothing is copied then.
+        _Copy(str(src), str(tmp_path / "file" / "sub" / "x.sql"), str(tmp_path / "old.sql")),
     ]
-    with pytest.raises(SqlitchError, match="No such file or directory"):
+    with pytest.raises(SqlitchError, match=f"^Error creating {tmp_path}/file: File exists$"):
         _check_copies(copies)
     assert not (tmp_path / "old.sql").exists()
+    assert not (tmp_path / "missing").exists()
+    _check_copies(copies[:2])
     _check_copies([_Copy(str(src), str(tmp_path / "y"), str(tmp_path / "absent"))])
 
 
@@ -158,6 +164,41 @@ def test_system_templates_directory_wins(
     monkeypatch.setattr("sqlitch.config.system_dir", lambda: system)
     assert run(["add", "foo", "-n", "x"]) == 0
     assert (project / "deploy" / "foo.sql").read_text() == "-- system deploy\n"
+
+
+@pytest.mark.parametrize("etc", ["empty", "missing", "partial"])
+def test_package_templates_after_user_and_system(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, etc: str
+) -> None:
+    """pip --user/--target installs leave `sqlitch --etc-path` without templates."""
+    from sqlitch.templating import Value, bundled_templates_dir, render_file
+
+    system = tmp_path / "sys"
+    if etc != "missing":
+        (system / "templates").mkdir(parents=True)
+    if etc == "partial":  # a system deploy template; revert and verify from the package
+        (system / "templates" / "deploy").mkdir()
+        (system / "templates" / "deploy" / "sqlite.tmpl").write_text("-- system deploy\n")
+    monkeypatch.setattr("sqlitch.config.system_dir", lambda: system)
+    assert run(["add", "foo", "-n", "x"]) == 0
+    variables: dict[str, Value] = {"project": "widgets", "change": "foo", "engine": "sqlite"}
+    for kind in ("deploy", "revert", "verify"):
+        written = (project / kind / "foo.sql").read_text()
+        if etc == "partial" and kind == "deploy":
+            assert written == "-- system deploy\n"
+        else:
+            expected = render_file(bundled_templates_dir() / kind / "sqlite.tmpl", variables)
+            assert written == expected
+            assert written.startswith(f"-- {kind.capitalize()} widgets:foo ")
+
+
+def test_user_templates_win_over_package_templates(project: Path, tmp_path: Path) -> None:
+    user = Path(os.environ["SQLITCH_CONFIG_ROOT"]) / "templates" / "verify"
+    user.mkdir(parents=True)
+    (user / "sqlite.tmpl").write_text("-- user verify [% change %]\n")
+    assert run(["add", "foo", "-n", "x"]) == 0
+    assert (project / "verify" / "foo.sql").read_text() == "-- user verify foo\n"
+    assert (project / "deploy" / "foo.sql").read_text().startswith("-- Deploy widgets:foo")
 
 
 def test_tag_without_targets_does_nothing(project: Path) -> None:

@@ -228,6 +228,25 @@ def test_first_line_comparisons_store_only_the_first_line(tmp_path: Path) -> Non
     ]
 
 
+def test_head_comparisons_store_messages_and_usage_lines(tmp_path: Path) -> None:
+    def run(argv: list[str]) -> int:
+        print("Unknown option: a\nUnknown option: b\nUsage:\n  x [y]\n  x z\n\nOptions:\n  prose")
+        print("Only a message", file=sys.stderr)
+        return 2
+
+    scenario = _scenario(
+        tmp_path, '[[step]]\nargs = ["x"]\ncompare = ["exit", "stdout-head", "stderr-head"]\n'
+    )
+    assert golden.run_sqlitch(scenario, tmp_path / "t", run) == [
+        {
+            "args": ["x"],
+            "exit": 2,
+            "stdout": "Unknown option: a\nUnknown option: b\nUsage:\n  x [y]\n  x z\n",
+            "stderr": "Only a message\n",
+        }
+    ]
+
+
 def test_differences_are_reported_readably() -> None:
     expected = {"args": ["a"], "exit": 0, "stdout": "one\ntwo\n", "files": {"f": "x\n", "g": ""}}
     actual = {"args": ["a"], "exit": 2, "stdout": "one\nTWO", "files": {"f": "y\n", "h": ""}}
@@ -260,6 +279,7 @@ def test_whitespace_only_differences_are_visible() -> None:
         ("bogus = 1\n[[step]]\nargs = []\n", "unknown key"),
         ('[[step]]\nargs = "init"\n', "list of strings"),
         ('[[step]]\nargs = []\ncompare = ["stdout", "stdout-first-line"]\n', "both"),
+        ('[[step]]\nargs = []\ncompare = ["stderr-head", "stderr-first-line"]\n', "both"),
         ('[[step]]\nargs = []\ncompare = ["exit-code"]\n', "unknown value"),
         ("[[step]]\nargs = []\nenv = { A = 1 }\n", "table of strings"),
         ("[[step]\n", "stub/case"),

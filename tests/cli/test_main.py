@@ -86,8 +86,10 @@ def test_quiet_silences_info(capsys: Capture) -> None:
 def test_help_for_a_command_and_an_unknown_topic(capsys: Capture) -> None:
     assert run(["help", "init"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Usage:\n      sqitch init <project>")
+    assert out.startswith("Usage:\n      sqlitch init <project>")
     assert run(["help", "bogus"]) == 1
+    assert capsys.readouterr().out == "No manual entry for sqlitch-bogus\n"
+    assert run(["help", "bogus"], prog="sqitch") == 1
     assert capsys.readouterr().out == "No manual entry for sqitch-bogus\n"
 
 
@@ -99,6 +101,65 @@ def test_unknown_and_ambiguous_options(capsys: Capture) -> None:
     assert capsys.readouterr().err.startswith("Option bo is ambiguous (bool, bool-or-int)\n")
     assert run(["init", "--uri"]) == 2
     assert capsys.readouterr().err.startswith("Option uri requires an argument\n")
+
+
+def test_every_bad_option_is_reported_in_order(capsys: Capture) -> None:
+    Path("sqitch.conf").write_text("[core]\n\tengine = sqlite\n")
+    assert run(["--foo", "plan", "-xy", "--max-count", "z", "--reverse=1", "--target"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "Unknown option: foo\nUnknown option: x\nUnknown option: y\n"
+        'Value "z" invalid for option max-count (number expected)\n'
+        "Option reverse does not take an argument\n"
+        "Option target requires an argument\n"
+        "Usage:\n      sqlitch plan [options] [<database>]\n"
+    )
+
+
+def test_getopt_forms_that_parse(capsys: Capture) -> None:
+    Path("sqitch.conf").write_text("[core]\n\tengine = sqlite\n")
+    Path("sqitch.plan").write_text(
+        "%syntax-version=1.0.0\n%project=p\n\n"
+        "a 2025-01-01T00:00:00Z M <m@x> # one\nb 2025-01-02T00:00:00Z M <m@x> # two\n"
+    )
+    # --noX negations, case-insensitive long names, -n with its digits
+    # bundled, a short option whose value starts with "-".
+    assert run(["plan", "--noheaders", "--FORMAT", "format:%n", "-n1", "--Skip", "1"]) == 0
+    assert capsys.readouterr().out == "b\n"
+    assert run(["plan", "--nohe", "-f", "format:%n", "--skip", "-0", "--rev", "-n", "1"]) == 0
+    assert capsys.readouterr().out == "b\n"
+
+
+def test_command_help_on_request(capsys: Capture) -> None:
+    for argv in (["plan", "--help"], ["--help", "plan", "--bogus"], ["plan", "-h"]):
+        assert run(argv) == 0
+        assert capsys.readouterr().out.startswith("Usage:\n      sqlitch plan [options]")
+    assert run(["--help", "bogus"]) == 0
+    assert "Commands" in capsys.readouterr().out
+    Path("sqitch.conf").write_text("[core]\n\tengine = sqlite\n")
+    # deploy has an -h of its own (--db-host).
+    assert run(["deploy", "-h"]) == 2
+    assert capsys.readouterr().err.startswith("Option h requires an argument\n")
+
+
+def test_usage_names_the_program_run(capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run(["init", "--bogus"], prog="sqitch") == 2
+    assert "\n      sqitch init <project>\n" in capsys.readouterr().err
+    assert run(["help"], prog="sqitch") == 0
+    assert '"sqitch help <command>"' in capsys.readouterr().out
+    for path, name in [
+        ("/usr/bin/sqlitch", "sqlitch"),
+        ("/usr/local/bin/sqitch", "sqitch"),
+        ("C:\\x\\sqlitch.exe", "sqlitch"),
+        ("/x/sqlitch/__main__.py", "sqlitch"),
+        ("", "sqlitch"),
+    ]:
+        assert cli_main.program_from_path(path.replace("\\", "/")) == name
+    monkeypatch.setattr("sys.argv", ["/opt/bin/sqitch", "init", "--bogus"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli_main.main()
+    assert exit_info.value.code == 2
+    assert "\n      sqitch init <project>\n" in capsys.readouterr().err
 
 
 def _broken(exc: BaseException) -> object:

@@ -130,7 +130,7 @@ def test_add_change_formats_like_sqitch() -> None:
             "x-",
             {},
             '"x-" is invalid: changes must not begin with punctuation, contain "@", ":", "#", '
-            '"\\", or blanks, or end in punctuation or digits following punctuation',
+            '"\\", "[", "]", or blanks, or end in punctuation or digits following punctuation',
         ),
         ("x", {"requires": ["zip"]}, 'Cannot add change "x": requires unknown change "zip"'),
         ("x", {"requires": ["p:zip"]}, 'Cannot add change "x": requires unknown change "zip"'),

@@ -49,26 +49,49 @@ def test_pragmas_and_lines() -> None:
     assert change.timestamp == datetime(2012, 7, 16, 17, 25, 7, tzinfo=UTC)
     assert (change.planner_name, change.planner_email) == ("A", "a@b")
     # syntax-version is always written as 1.0.0
-    assert plan.to_text(preserve=False).startswith("% syntax-version=1.0.0\n")
+    assert plan.to_text().startswith("% syntax-version=1.0.0\n")
 
 
 def test_missing_version_is_added_and_dos_endings() -> None:
     plan = parse_plan(f"%project=p\r\n\r\nfoo {TS} {WHO} # hi\r\n")
-    assert (
-        plan.to_text(preserve=False)
-        == f"%syntax-version=1.0.0\n%project=p\n\nfoo {TS} {WHO} # hi\n"
-    )
-    assert plan.to_text(preserve=True) == (
-        f"%syntax-version=1.0.0\r\n%project=p\r\n\r\nfoo {TS} {WHO} # hi\r\n"
-    )
+    assert plan.to_text() == f"%syntax-version=1.0.0\n%project=p\n\nfoo {TS} {WHO} # hi\n"
     assert plan.changes[0].note == "hi"
+
+
+def test_pragma_notes_are_kept_as_written() -> None:
+    # Sqitch neither trims nor unescapes a pragma's note, but escapes it again
+    # when writing: every rewrite doubles its backslashes.
+    plan = parse_plan("%project=p   #  a\\nb  \n%syntax-version=1.0.0-b2\n\n")
+    pragma = plan.lines[0]
+    assert isinstance(pragma, Pragma)
+    assert (pragma.note, pragma.rspace) == ("a\\nb  ", "   ")
+    text = plan.to_text()
+    assert text == "%project=p   # a\\\\nb  \n%syntax-version=1.0.0\n\n"
+    assert parse_plan(text).to_text() == "%project=p   # a\\\\\\\\nb  \n%syntax-version=1.0.0\n\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("", []),
+        ("a", ["a"]),
+        ("a\n", ["a"]),
+        ("a\r\nb\r\n", ["a", "b"]),
+        ("a\r\r\nb\r", ["a\r", "b\r"]),
+        ("a\n\n", ["a", ""]),
+    ],
+)
+def test_split_lines_as_perl_getline(text: str, lines: list[str]) -> None:
+    from sqlitch.plan.parser import split_lines
+
+    assert split_lines(text) == lines
 
 
 def test_notes_are_unescaped_and_reescaped() -> None:
     plan = parse_plan(plan_text(f"foo {TS} {WHO} #   a\\nb\\\\c\\r   "))
     change = plan.changes[0]
     assert change.note == "a\nb\\c\r"
-    assert plan.to_text(preserve=False).endswith(f"foo {TS} {WHO} # a\\nb\\\\c\\r\n")
+    assert plan.to_text().endswith(f"foo {TS} {WHO} # a\\nb\\\\c\\r\n")
 
 
 def test_dependencies_parsed() -> None:

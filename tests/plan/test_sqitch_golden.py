@@ -17,6 +17,7 @@ DATA = Path(__file__).resolve().parents[1] / "support" / "plan_ids"
 FIXTURES: dict[str, Any] = json.loads((DATA / "sqitch_fixture_plans.json").read_text())
 SCENARIOS = {p.stem: json.loads(p.read_text()) for p in sorted(DATA.glob("*.json"))}
 SCENARIOS.pop("sqitch_fixture_plans")
+REWRITES: dict[str, Any] = SCENARIOS.pop("sqitch_rewrites")
 
 
 def check_against_dump(plan: Plan, dump: dict[str, Any]) -> None:
@@ -37,7 +38,7 @@ def check_against_dump(plan: Plan, dump: dict[str, Any]) -> None:
             assert err.value.message == outcome["error"]
         else:
             assert plan.index_of(key) == outcome["index"], key
-    assert plan.to_text(preserve=False) == dump["written"]
+    assert plan.to_text() == dump["written"]
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURES))
@@ -52,12 +53,18 @@ def test_sqitch_fixture_plan(name: str) -> None:
         return
     plan = parse_plan(text, file="sqitch.plan")
     check_against_dump(plan, dump)
-    # Untouched lines can also be written back byte for byte; like Sqitch, a
-    # missing %syntax-version pragma is added.
-    # New lines end like the file's own lines.
-    eol = "\r\n" if text.split("\n", 1)[0].endswith("\r") else "\n"
-    injected = f"%syntax-version=1.0.0{eol}" if plan.lines[0].raw is None else ""
-    assert plan.to_text(preserve=True) == injected + text
+
+
+@pytest.mark.parametrize("name", sorted(REWRITES))
+def test_sqitch_rewrite(name: str) -> None:
+    """Hand-edited plans are written back exactly as Sqitch writes them."""
+    data = REWRITES[name]
+    if "error" in data:
+        with pytest.raises(SqlitchError) as err:
+            parse_plan(data["plan"], file="sqitch.plan")
+        assert err.value.message == data["error"]["message"]
+        return
+    assert parse_plan(data["plan"], file="sqitch.plan").to_text() == data["written"]
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))

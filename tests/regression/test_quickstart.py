@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.support.checkout import copy_checkout
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,17 +32,41 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert block.strip() == quickstart_commands()[1]
 
 
-def _copy_project(dest: Path) -> None:
-    ignore = shutil.ignore_patterns(
-        ".git", ".venv", ".ci-venv", "__pycache__", "*.egg-info", ".*_cache", ".coverage*", ".tox"
-    )
-    shutil.copytree(ROOT, dest, ignore=ignore)
+def _fake_checkout(root: Path) -> None:
+    for name, text in {
+        ".gitignore": "examples/*/*.db\n.venv/\n__pycache__/\n",
+        "pyproject.toml": "",
+        "examples/widgets/sqitch.plan": "%project=widgets\n",
+        "examples/widgets/widgets.db": "left by an earlier Quickstart run",
+        ".venv/bin/sqlitch": "",
+        "lib/pkg/__pycache__/mod.cpython-311.pyc": "",
+    }.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+@pytest.mark.parametrize("with_git", [True, False], ids=["git", "no-git"])
+def test_project_copy_leaves_out_quickstart_leftovers(tmp_path: Path, with_git: bool) -> None:
+    root = tmp_path / "checkout"
+    _fake_checkout(root)
+    if with_git:
+        if shutil.which("git") is None:
+            pytest.skip("git is not installed")
+        subprocess.run(["git", "init", "-q", str(root)], check=True)
+        subprocess.run(["git", "-C", str(root), "add", "pyproject.toml"], check=True)
+    clone = tmp_path / "clone"
+    copy_checkout(clone, root)
+    assert (clone / "examples" / "widgets" / "sqitch.plan").is_file()
+    assert (clone / "pyproject.toml").is_file()
+    assert not (clone / "examples" / "widgets" / "widgets.db").exists()
+    assert not (clone / ".venv").exists()
+    assert not (clone / "lib" / "pkg" / "__pycache__").exists()
 
 
 @pytest.mark.slow
 def test_quickstart_install_and_run_in_a_fresh_venv(tmp_path: Path) -> None:
     clone = tmp_path / "clone"
-    _copy_project(clone)
+    copy_checkout(clone)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
     proc = subprocess.run(  # noqa: S602 - the README command is a shell line by design
         quickstart_commands()[0],

@@ -69,7 +69,12 @@ FULLNAME = "Marge N. O'Vera"
 EMAIL = "marge@example.com"
 
 DEFAULT_COMPARE = ("exit", "stdout", "stderr", "files")
-_COMPARE_KEYS = frozenset({*DEFAULT_COMPARE, "stdout-first-line", "stderr-first-line"})
+# "<stream>-first-line" keeps only the first line; "<stream>-head" keeps the
+# text before a usage text plus its synopsis (see _head).
+_PARTIAL = ("first-line", "head")
+_COMPARE_KEYS = frozenset(
+    {*DEFAULT_COMPARE, *(f"{s}-{p}" for s in ("stdout", "stderr") for p in _PARTIAL)}
+)
 _SCENARIO_KEYS = frozenset(
     {"description", "files", "env", "step", "clock", "needs", "server", "runners", "sqitch"}
 )
@@ -224,8 +229,9 @@ def _parse_step(raw: object, where: str) -> Step:
     if bad:
         raise ScenarioError(f"{where}.compare: unknown value(s) {', '.join(bad)}")
     for stream in ("stdout", "stderr"):
-        if stream in compare and f"{stream}-first-line" in compare:
-            raise ScenarioError(f"{where}.compare has both {stream} and {stream}-first-line")
+        forms = [c for c in (stream, *(f"{stream}-{p}" for p in _PARTIAL)) if c in compare]
+        if len(forms) > 1:
+            raise ScenarioError(f"{where}.compare has both {forms[0]} and {forms[1]}")
     shell = raw.get("shell", "")
     if not isinstance(shell, str):
         raise ScenarioError(f"{where}.shell must be a string")
@@ -1037,12 +1043,27 @@ def _first_line(text: str) -> str:
     return lines[0] if lines else ""
 
 
+def _head(text: str) -> str:
+    """The text up to a usage text's synopsis: every line before the first
+    ``Usage:`` line, that line, and the lines after it up to the first blank
+    one (the messages and usage lines, not the options prose)."""
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.rstrip("\n") == "Usage:":
+            end = index + 1
+            while end < len(lines) and lines[end].strip():
+                end += 1
+            return "".join(lines[:end])
+    return text
+
+
 def project_step(
     step: Step, exit_code: int, stdout: str, stderr: str, files: dict[str, str]
 ) -> GoldenStep:
     """The stored form of a step result: only what ``compare`` asks for.
 
-    First-line comparisons store only the first line, so usage prose is never
+    First-line comparisons store only the first line and head comparisons
+    only what precedes the options of a usage text, so usage prose is never
     committed as fixture data.
     """
     result: GoldenStep = {"args": list(step.args)}
@@ -1053,6 +1074,8 @@ def project_step(
             result[name] = text
         elif f"{name}-first-line" in step.compare:
             result[name] = _first_line(text)
+        elif f"{name}-head" in step.compare:
+            result[name] = _head(text)
     if "files" in step.compare:
         result["files"] = files
     return result
@@ -1156,7 +1179,9 @@ RunFunction = Callable[[list[str]], int]
 def _default_run() -> RunFunction:
     from sqlitch.cli.main import run  # only when SQLitch is wanted
 
-    return run
+    # SQLitch's usage texts name the program that was run; Sqitch's name
+    # sqitch. Run it under that name so that the texts compare.
+    return lambda argv: run(argv, prog="sqitch")
 
 
 def _fixed_now() -> datetime:

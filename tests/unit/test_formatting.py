@@ -46,7 +46,10 @@ def fmt(template: str, item: dict[str, object] | None = None, **kwargs: object) 
         ("%H", ITEM["change_id"]),
         ("%{6}h|%{-35}h|%{x}h|%{0}h", "c3ecd4|c3ecd||c3ecd45c2cb59af9c67c635f538b7ffe75fff2c8"),
         ("%n %o%v", "users widgets\n"),
-        ("%%|%t|%T|%{;}t|%{0}T", "%| @v1, @v2| (@v1, @v2)| @v1;@v2| (@v1, @v2)"),
+        ("%%|%t|%T|%{;}t|%{0}T", "%| @v1, @v2| (@v1, @v2)| @v1;@v2| (@v10@v2)"),
+        # Any separator counts, "" and "0" too (Sqitch 1.4.0, #703).
+        ("%{}t|%{}r|%{0}r|%{}R%{0}X", " @v1@v2| ab| a0b|Requires:  ab\nConflicts: c\n"),
+        ("%F|", "|"),  # log items have no deploy file
         ("%r|%R|%x|%X", " a, b|Requires:  a, b\n| c|Conflicts: c\n"),
         ("%p|%{n}p|%{e}p|%{zz}p|%{}p", "Marge <marge@example.com>|Marge|marge@example.com||"),
         (

@@ -14,6 +14,7 @@ RANKS = {
     "errors": 0,
     "clock": 0,
     "perl": 0,
+    "environment": 0,
     "plan": 1,
     "config": 1,
     "target": 1,

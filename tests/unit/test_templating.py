@@ -85,7 +85,6 @@ def test_renders_like_template_toolkit(template: str, expected: str) -> None:
 
 def test_default_sqlite_deploy_template_output() -> None:
     root = bundled_templates_dir()
-    assert root is not None
     variables: dict[str, Value] = {
         "project": "widgets",
         "change": "users",
@@ -158,7 +157,6 @@ def test_dict_items_in_keyless_foreach_are_imported() -> None:
 
 def test_bundled_templates_are_found(tmp_path: Path) -> None:
     root = bundled_templates_dir()
-    assert root is not None
     for kind in ("deploy", "revert", "verify"):
         for engine in ("sqlite", "pg", "mysql"):
             assert (root / kind / f"{engine}.tmpl").is_file()

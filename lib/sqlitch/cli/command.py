@@ -1,13 +1,18 @@
 """Base class for every sqlitch command: Getopt::Long-like option parsing.
 
 Sqitch parses command options with Getopt::Long (bundling, unique-prefix
-abbreviations of long options) and answers bad options with a one-line
-message followed by the command's usage. This class gives click the same
-behaviour so that error text and exit codes match.
+abbreviations of long options, case-insensitive long names) and answers bad
+options with one line per problem followed by the command's usage. This
+class scans the arguments the same way, reporting every problem, and hands
+click arguments it can no longer reject.
+
+Usage lines name the program the user ran (:func:`program_name`): ``sqlitch``
+when run as sqlitch, ``sqitch`` through a ``sqitch`` link or name.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -15,8 +20,19 @@ import click
 
 from sqlitch.app import App
 
-PROGRAM = "sqitch"
 RAW_ARGS = "sqlitch.raw_args"  # ctx.meta key: the command's arguments as given
+
+_program = ["sqlitch"]
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+
+
+def program_name() -> str:
+    """The program name usage and help texts show."""
+    return _program[0]
+
+
+def set_program_name(name: str) -> None:
+    _program[0] = name
 
 
 class UsageFailure(Exception):
@@ -26,6 +42,52 @@ class UsageFailure(Exception):
         super().__init__(message)
         self.message = message
         self.usage = usage
+
+
+class HelpRequested(Exception):
+    """``-h`` on a command that has no such option: show the command's help."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+class IntegerOption(click.Option):
+    """A string option Getopt::Long checks as an integer (``=i``) while parsing;
+    the command converts the value itself."""
+
+
+class HashOption(click.Option):
+    """A ``key=value`` option (Getopt::Long's ``=s%``): a value without "="
+    is a parse error."""
+
+
+class _Spec:
+    """How one click option (or its ``--no-`` form) parses."""
+
+    __slots__ = ("flag", "hash", "integer", "name", "takes_value")
+
+    def __init__(self, flag: str, takes_value: bool, integer: bool, hash: bool) -> None:
+        self.flag = flag  # what click knows it by
+        self.name = flag.lstrip("-")  # what Getopt::Long calls an abbreviated option
+        self.takes_value = takes_value
+        self.integer = integer
+        self.hash = hash
+
+    def given(self, value: str) -> list[str]:
+        """The option with its value, as click reads it whatever the value."""
+        if self.flag.startswith("--"):
+            return [f"{self.flag}={value}"]
+        return [self.flag, value]
+
+
+class _Scan:
+    """The outcome of scanning a command's arguments."""
+
+    def __init__(self) -> None:
+        self.args: list[str] = []  # options rewritten the way click knows them
+        self.errors: list[str] = []
+        self.help = False  # a lone -h the command does not define
 
 
 class SqitchCommand(click.Command):
@@ -40,67 +102,160 @@ class SqitchCommand(click.Command):
         self.usage_lines = list(usage)
 
     # -- option parsing ---------------------------------------------------
-    def _option_names(self) -> dict[str, str]:
-        """Every name usable after "--" (single letters too, as Getopt::Long
-        allows) mapped to the flag click knows the option by."""
-        names: dict[str, str] = {}
+    def _specs(self) -> tuple[dict[str, _Spec], dict[str, _Spec]]:
+        """Names usable after "--" (single letters too, as Getopt::Long allows;
+        ``--noX`` for every ``--no-X``), and the letters usable after "-"."""
+        longs: dict[str, _Spec] = {}
+        shorts: dict[str, _Spec] = {}
         for param in self.params:
-            if isinstance(param, click.Option):
-                for group in (param.opts, param.secondary_opts):
-                    canonical = next((o for o in group if o.startswith("--")), None)
-                    for opt in group:
-                        names[opt.lstrip("-")] = canonical or opt
-        return names
+            if not isinstance(param, click.Option):
+                continue
+            takes_value = not (param.is_flag or param.count)
+            integer = isinstance(param, IntegerOption) or isinstance(
+                param.type, click.types.IntParamType
+            )
+            for group, negated in ((param.opts, False), (param.secondary_opts, True)):
+                if not group:
+                    continue
+                flag = next((o for o in group if o.startswith("--")), group[0])
+                spec = _Spec(
+                    flag, takes_value and not negated, integer, isinstance(param, HashOption)
+                )
+                for opt in group:
+                    bare = opt.lstrip("-")
+                    longs[bare.lower()] = spec
+                    if len(opt) == 2 and opt[0] == "-" and opt[1] != "-":
+                        shorts[opt[1]] = spec
+                    if negated and bare.startswith("no-"):
+                        longs.setdefault("no" + bare[3:].lower(), spec)
+        return longs, shorts
 
-    def _expand_abbreviations(self, args: list[str]) -> list[str]:
-        """Expand unique prefixes of long options, as Getopt::Long's auto_abbrev does."""
-        names = self._option_names()
-        out: list[str] = []
-        for i, arg in enumerate(args):
+    def _scan(self, args: Sequence[str]) -> _Scan:
+        """Walk the arguments as Getopt::Long does, noting every problem."""
+        longs, shorts = self._specs()
+        scan = _Scan()
+        out, errors = scan.args, scan.errors
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            i += 1
             if arg == "--":
-                out.extend(args[i:])
+                out.extend(args[i - 1 :])
                 break
-            if arg.startswith("--") and len(arg) > 2:
-                name, eq, value = arg[2:].partition("=")
-                if name in names:
-                    arg = names[name] + eq + value
-                else:
-                    hits = sorted(n for n in names if n.startswith(name))
-                    if len({names[h] for h in hits}) == 1:
-                        arg = names[hits[0]] + eq + value
-                    elif hits:
-                        raise UsageFailure(
-                            f"Option {name} is ambiguous ({', '.join(hits)})", self.usage_text()
-                        )
-            out.append(arg)
-        return out
+            if arg.startswith("--"):
+                typed, eq, value = arg[2:].partition("=")
+                if not typed:  # "--=x" is an option named "=x"
+                    typed, eq, value = arg[2:], "", ""
+                spec, name = self._resolve(longs, typed.lower(), errors)
+                if spec is None:
+                    continue
+                if not spec.takes_value:
+                    if eq:
+                        errors.append(f"Option {name} does not take an argument")
+                    else:
+                        out.append(spec.flag)
+                    continue
+                if not eq:
+                    if i >= len(args):
+                        errors.append(f"Option {name} requires an argument")
+                        continue
+                    value = args[i]
+                    i += 1
+                self._take(spec, name, value, scan)
+            elif arg.startswith("-") and len(arg) > 1:
+                i = self._scan_bundle(arg, args, i, shorts, scan)
+            else:
+                out.append(arg)
+        return scan
+
+    @staticmethod
+    def _resolve(longs: dict[str, _Spec], name: str, errors: list[str]) -> tuple[_Spec | None, str]:
+        """An exact name, else a unique prefix (reported by the option's name)."""
+        if name in longs:
+            return longs[name], name
+        hits = sorted(n for n in longs if n.startswith(name))
+        specs = {id(longs[h]): longs[h] for h in hits}
+        if len(specs) == 1:
+            spec = next(iter(specs.values()))
+            return spec, spec.name
+        if hits:
+            errors.append(f"Option {name} is ambiguous ({', '.join(hits)})")
+        else:
+            errors.append(f"Unknown option: {name}")
+        return None, name
+
+    def _scan_bundle(
+        self, arg: str, args: Sequence[str], i: int, shorts: dict[str, _Spec], scan: _Scan
+    ) -> int:
+        """One "-abc" argument: single letters, the last may take a value.
+
+        Returns the index of the next argument (a value may use one up).
+        """
+        if arg == "-h" and "h" not in shorts:
+            scan.help = True
+            return i
+        j = 1
+        while j < len(arg):
+            letter = arg[j]
+            j += 1
+            spec = shorts.get(letter)
+            if spec is None:
+                scan.errors.append(f"Unknown option: {letter}")
+                continue
+            if not spec.takes_value:
+                scan.args.append(spec.flag)
+                continue
+            rest = arg[j:]
+            if spec.integer and rest:
+                # Getopt::Long takes the digits and goes on with the letters after them.
+                number = _INTEGER.match(rest)
+                if number is None:
+                    scan.errors.append(
+                        f'Value "{rest}" invalid for option {letter} (number expected)'
+                    )
+                    continue
+                j += number.end()
+                scan.args.extend(spec.given(number.group()))
+                continue
+            if rest:
+                self._take(spec, letter, rest, scan)
+            elif i < len(args):
+                self._take(spec, letter, args[i], scan)
+                i += 1
+            else:
+                scan.errors.append(f"Option {letter} requires an argument")
+            break
+        return i
+
+    @staticmethod
+    def _take(spec: _Spec, name: str, value: str, scan: _Scan) -> None:
+        if spec.integer and not _INTEGER.fullmatch(value):
+            scan.errors.append(f'Value "{value}" invalid for option {name} (number expected)')
+        elif spec.hash and "=" not in value:
+            scan.errors.append(f'Option {name}, key "{value}", requires a value')
+        else:
+            scan.args.extend(spec.given(value))
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # Getopt::Long names an option in messages as it was typed (-s vs
         # --set), so commands may need the arguments before click parsed them.
         ctx.meta[RAW_ARGS] = list(args)
+        scan = self._scan(args)
+        if scan.help:
+            raise HelpRequested(self.full_help())
+        if scan.errors:
+            raise UsageFailure("\n".join(scan.errors), self.usage_text())
         try:
-            return super().parse_args(ctx, self._expand_abbreviations(args))
-        except click.NoSuchOption as exc:
-            message = f"Unknown option: {exc.option_name.lstrip('-')}"
-            raise UsageFailure(message, self.usage_text()) from None
-        except click.BadOptionUsage as exc:
-            name = (exc.option_name or "").lstrip("-")
-            if "requires an argument" in exc.message:
-                message = f"Option {name} requires an argument"
-            else:
-                message = exc.message
-            raise UsageFailure(message, self.usage_text()) from None
-        except click.BadParameter as exc:
-            typed = _typed_short_name(exc, args)
-            raise UsageFailure(_bad_value_message(exc, typed), self.usage_text()) from None
-        except click.UsageError as exc:
+            return super().parse_args(ctx, scan.args)
+        except click.BadParameter as exc:  # a value outside a choice (--runner)
+            raise UsageFailure(_bad_value_message(exc), self.usage_text()) from None
+        except click.UsageError as exc:  # pragma: no cover - the scan leaves none
             raise UsageFailure(exc.message, self.usage_text()) from None
 
     # -- usage and help ---------------------------------------------------
     def usage_text(self) -> str:
         lines = ["Usage:"]
-        lines.extend(f"      {PROGRAM} {line}" for line in self.usage_lines)
+        lines.extend(f"      {program_name()} {line}" for line in self.usage_lines)
         table = self.options_table()
         if table:
             lines.extend(["", "Options:", *table])
@@ -124,38 +279,12 @@ class SqitchCommand(click.Command):
         return f"{self.usage_text()}\n{text}\n" if text else self.usage_text()
 
 
-def _typed_short_name(exc: click.BadParameter, args: Sequence[str]) -> str | None:
-    """The short name (``p`` of -p) when the user typed the option that way.
-
-    Getopt::Long names the option as typed: ``-p x`` fails as option p, while
-    ``--db-port x`` fails as option db-port.
-    """
+def _bad_value_message(exc: click.BadParameter) -> str:
+    """A value click rejected (Getopt::Long has no such check: SQLitch's wording)."""
     param = exc.param
-    if not isinstance(param, click.Option):
-        return None
-    shorts = [opt for opt in param.opts if len(opt) == 2 and opt[0] == "-" and opt[1] != "-"]
-    for arg in args:
-        if arg == "--":
-            break
-        if not arg.startswith("--") and any(arg.startswith(opt) for opt in shorts):
-            return arg[1]
-        if arg.startswith("--") and arg[2:].partition("=")[0] in {
-            o.lstrip("-") for o in param.opts
-        }:
-            return None
-    return None
-
-
-def _bad_value_message(exc: click.BadParameter, typed: str | None = None) -> str:
-    """Getopt::Long's wording for a value of the wrong type."""
-    param = exc.param
-    if not isinstance(param, click.Option):
+    if not isinstance(param, click.Option):  # pragma: no cover - options only
         return exc.message
-    name = typed or max(param.opts, key=len).lstrip("-")
-    if isinstance(param.type, click.types.IntParamType):
-        # click says "'x' is not a valid integer."; the value is what we need.
-        value = exc.message.split("'")[1] if exc.message.count("'") >= 2 else ""
-        return f'Value "{value}" invalid for option {name} (number expected)'
+    name = max(param.opts, key=len).lstrip("-")
     return f"Value invalid for option {name}: {exc.message}"
 
 

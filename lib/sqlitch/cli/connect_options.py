@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sqlitch.app import App
+from sqlitch.cli.command import HashOption
 from sqlitch.cli.target_options import hash_option_pairs
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ def connect_options(func: Any) -> Any:
             multiple=True,
             metavar="<key=value>",
             help="A client variable.",
+            cls=HashOption,
         ),
         database_options,
         click.option("-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file."),

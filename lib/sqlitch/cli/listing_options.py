@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from sqlitch.cli.command import SqitchCommand, UsageFailure
+from sqlitch.cli.command import IntegerOption, SqitchCommand, UsageFailure
 
 _INTEGER = re.compile(r"[-+]?[0-9]+")
 
@@ -30,18 +30,31 @@ def listing_options(
             click.option(
                 "--date-format", "--date", "date_format", metavar="<format>", help="Date layout."
             ),
-            click.option("-n", "max_count_short", metavar="<count>", hidden=True),
+            click.option(
+                "-n", "max_count_short", metavar="<count>", hidden=True, cls=IntegerOption
+            ),
             click.option(
                 "--max-count",
                 "max_count",
                 metavar="<count>",
                 help=f"{count_verb} at most this many.",
+                cls=IntegerOption,
             ),
-            click.option("--skip", metavar="<count>", help=f"Skip this many {item}s first."),
+            click.option(
+                "--skip",
+                metavar="<count>",
+                help=f"Skip this many {item}s first.",
+                cls=IntegerOption,
+            ),
             click.option("--reverse/--no-reverse", default=False, help=reverse_help),
             click.option("--color", metavar="<when>", help="always, never or auto."),
             click.option("--no-color", "no_color", is_flag=True, help="Never colour the output."),
-            click.option("--abbrev", metavar="<length>", help="Shorten change IDs to this length."),
+            click.option(
+                "--abbrev",
+                metavar="<length>",
+                help="Shorten change IDs to this length.",
+                cls=IntegerOption,
+            ),
             click.option("--oneline", is_flag=True, help=f"One line per {item}."),
             click.option("--headers/--no-headers", default=True, help=headers_help),
         ]

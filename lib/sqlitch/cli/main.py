@@ -137,11 +137,15 @@ def find_command(args: list[str]) -> tuple[str | None, list[str]]:
 
 def commands_overview() -> str:
     """The command list shown by `sqlitch help`, `--help` and on a missing command."""
+    from sqlitch.cli.command import program_name
+
+    prog = program_name()
+    pad = " " * len(prog)
     lines = [
         "Usage",
-        "  sqlitch [--etc-path | --help | --man | --version]",
-        "  sqlitch <command> [--chdir <path>] [--no-pager] [--quiet] [--verbose]",
-        "          [<command-options>] [<args>]",
+        f"  {prog} [--etc-path | --help | --man | --version]",
+        f"  {prog} <command> [--chdir <path>] [--no-pager] [--quiet] [--verbose]",
+        f"  {pad} [<command-options>] [<args>]",
         "",
         "Commands",
     ]
@@ -149,20 +153,40 @@ def commands_overview() -> str:
     lines.extend(
         f"  {name.ljust(width)}  {summary}" for name, (_, summary) in sorted(COMMANDS.items())
     )
-    lines.extend(["", 'Run "sqlitch help <command>" for the options of one command.'])
+    lines.extend(["", f'Run "{prog} help <command>" for the options of one command.'])
     return "\n".join(lines) + "\n"
 
 
-def run(argv: Sequence[str]) -> int:
+def program_from_path(path: str) -> str:
+    """The name usage texts show for the program started as ``path`` (argv[0])."""
+    name = os.path.basename(path)
+    if name.lower().endswith(".exe"):
+        name = name[:-4]
+    if not name or name.startswith("__main__") or name.endswith(".py"):
+        return "sqlitch"  # python -m sqlitch
+    return name
+
+
+def run(argv: Sequence[str], prog: str = "sqlitch") -> int:
     """Run sqlitch with ``argv`` (without the program name); return the exit code.
 
+    ``prog`` is the name usage and help texts show (the golden-fixture
+    harness runs SQLitch as ``sqitch``, the name Sqitch's texts show).
     Never calls sys.exit: the in-process test harness relies on that.
     """
     from sqlitch.app import App, CoreOptions
+    from sqlitch.cli.command import set_program_name
 
+    set_program_name(prog)
     core = parse_core_args(argv)
     out, err = sys.stdout, sys.stderr
-    if "help" in core.flags or "man" in core.flags:
+    if "help" in core.flags:
+        # Unlike Sqitch (always the command list), `<command> --help` shows
+        # that command's help, as `help <command>` does.
+        name, _tried = find_command(list(core.rest))
+        out.write(load_command(name).full_help() if name else commands_overview())
+        return 0
+    if "man" in core.flags:
         out.write(commands_overview())
         return 0
     if "version" in core.flags:
@@ -221,12 +245,15 @@ def dispatch(app: App, name: str, args: list[str]) -> int:
     """Run one command's click object, turning every failure into an exit code."""
     import click
 
-    from sqlitch.cli.command import UsageFailure
+    from sqlitch.cli.command import HelpRequested, UsageFailure
 
     command = load_command(name)
     try:
         with command.make_context(name, list(args), obj=app) as ctx:
             result = command.invoke(ctx)
+    except HelpRequested as exc:
+        app.emit_literal(exc.text)
+        return 0
     except UsageFailure as exc:
         if exc.message:  # a bare usage failure prints only the usage text
             app.vent(exc.message)
@@ -273,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="surrogateescape")
-    code = run(sys.argv[1:] if argv is None else argv)
+    code = run(sys.argv[1:] if argv is None else argv, program_from_path(sys.argv[0]))
     with contextlib.suppress(BrokenPipeError):
         sys.stdout.flush()
     sys.exit(code)

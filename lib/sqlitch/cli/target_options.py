@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import RAW_ARGS, SqitchCommand, UsageFailure
+from sqlitch.cli.command import RAW_ARGS, HashOption, SqitchCommand, UsageFailure
 
 if TYPE_CHECKING:
     from sqlitch.services.config_actions import ActionService
@@ -58,6 +58,7 @@ def target_options(*extra: Callable[[Any], Any]) -> Callable[[Any], Any]:
                 multiple=True,
                 metavar="<name>=<path>",
                 help="A named script directory.",
+                cls=HashOption,
             ),
             click.option(
                 "-s",
@@ -66,6 +67,7 @@ def target_options(*extra: Callable[[Any], Any]) -> Callable[[Any], Any]:
                 multiple=True,
                 metavar="<key=value>",
                 help="A client variable.",
+                cls=HashOption,
             ),
         ]
         for option in reversed(options):

@@ -18,6 +18,7 @@ from sqlitch.config.cast import CastAs, Value, cast
 from sqlitch.config.editing import ConfigFile, value_matcher
 from sqlitch.config.keys import canonical_key, section_key
 from sqlitch.config.store import Entry, Store, expand_home
+from sqlitch.environment import env_value
 from sqlitch.errors import SqlitchError
 
 __all__ = [
@@ -38,15 +39,6 @@ CONF_NAMES = ("sqitch.conf", "sqlitch.conf")
 def system_dir() -> Path:
     """Where the system config and templates live (``sqlitch --etc-path``)."""
     return Path(sys.prefix) / "etc" / "sqlitch"
-
-
-def _env_value(env: Mapping[str, str], *names: str) -> str | None:
-    """First set variable; like Perl, "" and "0" count as unset."""
-    for name in names:
-        value = env.get(name)
-        if value and value != "0":
-            return value
-    return None
 
 
 def _pick_conf(directory: Path) -> Path | None:
@@ -102,8 +94,8 @@ class Config:
 
     def user_dir(self) -> Path:
         """``~/.sqitch`` (or $SQLITCH_CONFIG_ROOT)."""
-        root = _env_value(self.env, "SQLITCH_CONFIG_ROOT")
-        if root:
+        root = self.env.get("SQLITCH_CONFIG_ROOT")
+        if root and root != "0":
             return self._absolute(root)
         home = self.env.get("HOME") or os.path.expanduser("~")
         if not home or home == "~":
@@ -114,12 +106,8 @@ class Config:
         return self.cwd / expand_home(path, self._home)
 
     def _scope_override(self, scope: Scope) -> str | None:
-        names = {
-            "system": ("SQLITCH_SYSTEM_CONFIG", "SQITCH_SYSTEM_CONFIG"),
-            "user": ("SQLITCH_USER_CONFIG", "SQITCH_USER_CONFIG"),
-            "local": ("SQLITCH_CONFIG", "SQITCH_CONFIG"),
-        }[scope]
-        return _env_value(self.env, *names)
+        name = {"system": "SYSTEM_CONFIG", "user": "USER_CONFIG", "local": "CONFIG"}[scope]
+        return env_value(self.env, name)
 
     def _scope_dir(self, scope: Scope) -> Path:
         if scope == "system":

@@ -1,7 +1,9 @@
 """Who the user is and which programs they want, resolved as Sqitch does.
 
 Environment variables win over configuration, which wins over what the
-system reports. Like Perl, an empty string or "0" counts as unset.
+system reports. Like Perl, an empty string or "0" counts as unset. The
+``SQITCH_*`` variables are read through :func:`sqlitch.environment.env_value`,
+so each ``SQLITCH_*`` twin wins over its ``SQITCH_*`` variable.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from sqlitch.environment import env_value
 from sqlitch.errors import SqlitchError
 
 if TYPE_CHECKING:
@@ -54,7 +57,7 @@ def _uid_name() -> str | None:
 def sysuser(env: Mapping[str, str]) -> str | None:
     """The operating-system login name (``SQITCH_ORIG_SYSUSER`` first)."""
     return _first(
-        env.get("SQITCH_ORIG_SYSUSER"),
+        env_value(env, "ORIG_SYSUSER"),
         _login_name(),
         _uid_name(),
         env.get("LOGNAME"),
@@ -77,8 +80,8 @@ def _full_name(login: str) -> str:
 def user_name(config: Config, env: Mapping[str, str] | None = None) -> str:
     """SQITCH_FULLNAME, user.name, SQITCH_ORIG_FULLNAME, then the system's idea."""
     env = os.environ if env is None else env
-    name = _first(env.get("SQITCH_FULLNAME"), config.get("user.name"))
-    name = name or _first(env.get("SQITCH_ORIG_FULLNAME"))
+    name = _first(env_value(env, "FULLNAME"), config.get("user.name"))
+    name = name or env_value(env, "ORIG_FULLNAME")
     if name:
         return name
     login = sysuser(env)
@@ -92,8 +95,8 @@ def user_name(config: Config, env: Mapping[str, str] | None = None) -> str:
 def user_email(config: Config, env: Mapping[str, str] | None = None) -> str:
     """SQITCH_EMAIL, user.email, SQITCH_ORIG_EMAIL, then login@hostname."""
     env = os.environ if env is None else env
-    email = _first(env.get("SQITCH_EMAIL"), config.get("user.email"))
-    email = email or _first(env.get("SQITCH_ORIG_EMAIL"))
+    email = _first(env_value(env, "EMAIL"), config.get("user.email"))
+    email = email or env_value(env, "ORIG_EMAIL")
     if email:
         return email
     login = sysuser(env)
@@ -111,7 +114,7 @@ def editor(config: Config, env: Mapping[str, str] | None = None) -> str:
     """SQITCH_EDITOR, core.editor, VISUAL, EDITOR, then notepad.exe or vi."""
     env = os.environ if env is None else env
     return _first(
-        env.get("SQITCH_EDITOR"),
+        env_value(env, "EDITOR"),
         config.get("core.editor"),
         env.get("VISUAL"),
         env.get("EDITOR"),
@@ -121,7 +124,7 @@ def editor(config: Config, env: Mapping[str, str] | None = None) -> str:
 def pager_program(config: Config, env: Mapping[str, str] | None = None) -> str | None:
     """The configured pager command: SQITCH_PAGER, core.pager, then PAGER."""
     env = os.environ if env is None else env
-    return _first(env.get("SQITCH_PAGER"), config.get("core.pager"), env.get("PAGER"))
+    return _first(env_value(env, "PAGER"), config.get("core.pager"), env.get("PAGER"))
 
 
 def _usable(program: str, path: str | None) -> str | None:

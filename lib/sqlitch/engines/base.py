@@ -33,6 +33,7 @@ call :meth:`close`, to release the lock and the connections.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterator, Mapping
@@ -78,6 +79,7 @@ class Reporter(Protocol):
     def emit(self, *parts: object) -> None: ...
     def emit_literal(self, *parts: object) -> None: ...
     def comment(self, *parts: object) -> None: ...
+    def debug(self, *parts: object) -> None: ...
     def vent(self, *parts: object) -> None: ...
     def warn(self, *parts: object) -> None: ...
     def ask_yes_no(self, message: str, default: bool | None = None) -> bool: ...
@@ -332,6 +334,17 @@ class Engine:
         folder = Path(self.target.script_dir(kind, reworked=reworked))
         deploy_dir = Path(self.target.script_dir("deploy", reworked=reworked))
         return folder.joinpath(*planned.path_segments(ext, deploy_dir=deploy_dir))
+
+    def _existing_script(self, change: Change | DeployedChange, kind: str) -> Path:
+        """The deploy or revert script, which must exist even with --log-only.
+
+        Sqitch 1.5.0 (#828) checks this as each change is deployed or
+        reverted, so a missing script fails that change, not the ones before.
+        """
+        path = self.script_file(change, kind)
+        if not os.path.exists(path):
+            raise hurl(f"{kind.capitalize()} script {path} does not exist", ident=kind)
+        return path
 
     # -- transactions ----------------------------------------------------------
     def begin_work(self) -> None:
@@ -604,6 +617,10 @@ class Engine:
             out.info(f"Deploying changes to {self.destination}")
 
         pending = plan.changes[position + 1 : to_index + 1]
+        # Sqitch 1.4.0 (#702, #785, #787): -VV lists what is about to happen.
+        out.debug("Will deploy the following changes:")
+        for change in pending:
+            out.debug(change.format_name_with_tags())
         self.check_deploy_dependencies(pending)
         if mode not in DEPLOY_MODES:
             raise hurl(f'Unknown deployment mode: "{mode}"', ident="deploy")
@@ -697,8 +714,9 @@ class Engine:
         self.begin_work()
         try:
             try:
+                script = self._existing_script(change, "deploy")
                 if not self.options.log_only:
-                    self.runner.run(self.script_file(change, "deploy"))
+                    self.runner.run(script)
                 try:
                     if self.options.with_verify:
                         self.verify_change(change)
@@ -746,11 +764,14 @@ class Engine:
             label = change.format_name_with_tags()
             if self.options.no_prompt:
                 out.info(f"Reverting changes to {label} from {self.destination}")
-            elif not out.ask_yes_no(
-                f"Revert changes to {label} from {self.destination}?",
-                self.options.prompt_accept,
-            ):
-                raise hurl("Nothing reverted", ident="revert:confirm", exitval=1)
+                self._list_reverts("Will", changes)
+            else:
+                self._list_reverts("Would", changes)
+                if not out.ask_yes_no(
+                    f"Revert changes to {label} from {self.destination}?",
+                    self.options.prompt_accept,
+                ):
+                    raise hurl("Nothing reverted", ident="revert:confirm", exitval=1)
         else:
             changes = self.registry.deployed_changes()
             if not changes:
@@ -758,15 +779,28 @@ class Engine:
                 return
             if self.options.no_prompt:
                 out.info(f"Reverting all changes from {self.destination}")
-            elif not out.ask_yes_no(
-                f"Revert all changes from {self.destination}?", self.options.prompt_accept
-            ):
-                raise hurl("Nothing reverted", ident="revert", exitval=1)
+                self._list_reverts("Will", changes)
+            else:
+                self._list_reverts("Would", changes)
+                if not out.ask_yes_no(
+                    f"Revert all changes from {self.destination}?", self.options.prompt_accept
+                ):
+                    raise hurl("Nothing reverted", ident="revert", exitval=1)
         changes.reverse()
         self.check_revert_dependencies(changes)
         self.max_name_length = max(len(c.format_name_with_tags()) for c in changes)
         for change in changes:
             self.revert_change(change)
+
+    def _list_reverts(self, verb: str, changes: list[DeployedChange]) -> None:
+        """-VV lists the changes to revert, oldest first (Sqitch 1.4.0, #702).
+
+        Sqitch 1.6 prints a second "@" before each tag here (``c @@v1``), a
+        slip SQLitch does not copy: the names read as in every other list.
+        """
+        self.out.debug(f"{verb} revert the following changes:")
+        for change in changes:
+            self.out.debug(change.format_name_with_tags())
 
     def check_revert_dependencies(self, changes: list[DeployedChange]) -> None:
         project = self.plan.project
@@ -797,8 +831,9 @@ class Engine:
         self.begin_work()
         try:
             try:
+                script = self._existing_script(change, "revert")
                 if not self.options.log_only:
-                    self.runner.run(self.script_file(change, "revert"))
+                    self.runner.run(script)
                 try:
                     self.registry.log_revert_change(change)
                     out.info("ok")

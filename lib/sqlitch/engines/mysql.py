@@ -178,15 +178,6 @@ def read_option_files(groups: tuple[str, ...] = ("client", "mysql")) -> dict[str
     return found
 
 
-def _sysuser() -> str:
-    try:
-        import pwd
-
-        return pwd.getpwuid(os.getuid()).pw_name
-    except (ImportError, KeyError):  # pragma: no cover - no passwd entry / platform
-        return os.environ.get("USER") or os.environ.get("USERNAME") or ""
-
-
 # URI query parameters Sqitch maps to client options (App::Sqitch::Engine::mysql).
 _CLIENT_PARAMS: dict[str, tuple[str, bool]] = {
     "mysql_compression": ("--compress", False),
@@ -246,7 +237,9 @@ class MysqlEngine(Engine):
 
     @property
     def username(self) -> str:
-        return self.target.username or self.mycnf.get("user") or _sysuser()
+        from sqlitch.config.identity import sysuser
+
+        return self.target.username or self.mycnf.get("user") or sysuser(self.target.env) or ""
 
     @property
     def password(self) -> str | None:

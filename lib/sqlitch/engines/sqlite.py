@@ -202,6 +202,12 @@ class SqliteEngine(Engine):
         # before loading the registry, so `db:sqlite:` fails here.
         _ = self.database
 
+    def run_upgrade(self, path: Path) -> None:
+        # Sqitch runs upgrade scripts through its client command, which needs
+        # the database name even though the scripts go to the registry file.
+        _ = self.database
+        super().run_upgrade(path)
+
     def client_command(self, path: Path, database: str) -> list[str]:
         quoted = "'" + str(path).replace("'", "''") + "'"
         return [

@@ -34,6 +34,7 @@ ITEM_KEYS = (
     "planned_at",
     "planner_name",
     "planner_email",
+    "deploy_file",
     "committed_at",
     "committer_name",
     "committer_email",
@@ -110,7 +111,8 @@ def _joined(item: Item, key: str, arg: str | None, before: str = " ", after: str
     values = _list(item, key)
     if not values:
         return ""
-    separator = arg if arg is not None and _true(arg) else ", "
+    # Any separator given counts, even "" or "0" (Sqitch 1.4.0, #703).
+    separator = ", " if arg is None else arg
     return before + separator.join(values) + after
 
 
@@ -163,6 +165,7 @@ class ItemFormatter:
             "h": self._change_id,
             "n": lambda item, arg: _text(item.get("change")),
             "o": lambda item, arg: _text(item.get("project")),
+            "F": lambda item, arg: _text(item.get("deploy_file")),
             "c": lambda item, arg: self._person(item, arg, "committer", "committed_at"),
             "p": lambda item, arg: self._person(item, arg, "planner", "planned_at"),
             "t": lambda item, arg: _joined(item, "tags", arg),

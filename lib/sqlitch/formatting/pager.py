@@ -1,8 +1,9 @@
 """Paged output for long listings (``plan``, ``log``), as Sqitch's ``page`` does.
 
 Output goes through a pager only when stdout is a terminal and --no-pager was
-not given. The program is $SQITCH_PAGER, else core.pager, else $PAGER, else
-``less``; it runs through the shell, so it may carry arguments.
+not given. The program is $SQLITCH_PAGER or $SQITCH_PAGER, else core.pager,
+else $PAGER, else ``less``; it runs through the shell, so it may carry
+arguments.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import sys
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING
 
+from sqlitch.environment import env_value
+
 if TYPE_CHECKING:  # subprocess is imported only when a pager really starts
     import subprocess
 
@@ -19,7 +22,7 @@ __all__ = ["Pager", "pager_program"]
 
 
 def pager_program(env: Mapping[str, str], configured: str | None) -> str:
-    return env.get("SQITCH_PAGER") or configured or env.get("PAGER") or "less"
+    return env_value(env, "PAGER") or configured or env.get("PAGER") or "less"
 
 
 class Pager:

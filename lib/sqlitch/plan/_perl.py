@@ -34,8 +34,23 @@ _TRAILING_SPACE = re.compile(rf"[{SPACE}]+\Z")
 
 
 def is_valid_name(name: str) -> bool:
-    """True when ``name`` is a legal change, tag or project name."""
+    """True when ``name`` is a legal change, tag or project name in a plan file."""
     return NAME_RE.match(name) is not None
+
+
+def has_bracket(name: str) -> bool:
+    """True when ``name`` holds "[" or "]", which new names may not (Sqitch 1.5.0, #829).
+
+    Brackets enclose a change's dependencies in the plan, so a name with
+    them can break the dependency lists that refer to it. Plans that
+    already have such names are still read.
+    """
+    return "[" in name or "]" in name
+
+
+def is_valid_new_name(name: str) -> bool:
+    """True when ``name`` may be given to a new change, tag or project."""
+    return is_valid_name(name) and not has_bracket(name)
 
 
 def trim_space(text: str) -> str:

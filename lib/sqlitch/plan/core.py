@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import sys
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 from sqlitch.errors import SqlitchError
 from sqlitch.perl import perl_true
-from sqlitch.plan._perl import SHA1_PREFIX_RE, is_valid_name
+from sqlitch.plan._perl import SHA1_PREFIX_RE, has_bracket, is_valid_new_name
 from sqlitch.plan.model import (
     Blank,
     Change,
@@ -27,12 +30,13 @@ from sqlitch.plan.writer import render_lines, write_atomically
 
 __all__ = ["Plan", "load_plan", "parse_plan"]
 
+# The rules for new names, in Sqitch 1.5's words (which added the brackets).
 _NAME_RULES = (
-    'must not begin with punctuation, contain "@", ":", "#", "\\", or blanks, '
+    'must not begin with punctuation, contain "@", ":", "#", "\\", "[", "]", or blanks, '
     "or end in punctuation or digits following punctuation"
 )
 _TAG_RULES = (
-    'must not begin with punctuation, contain "@", ":", "#", "/", "\\", or blanks, '
+    'must not begin with punctuation, contain "@", ":", "#", "/", "\\", "[", "]", or blanks, '
     "or end in punctuation or digits following punctuation"
 )
 
@@ -56,6 +60,7 @@ class Plan:
         self.pragmas: dict[str, str] = parsed.pragmas
         self.context: PlanContext = parsed.context
         self.syntax_version = parsed.syntax_version
+        self.warnings: list[str] = parsed.warnings
         self._index = ChangeIndex(parsed.changes)
 
     # -- plan-wide facts -------------------------------------------------
@@ -217,9 +222,9 @@ class Plan:
             raise _plan_error(f'"{name}" is a reserved name')
         if SHA1_PREFIX_RE.match(name):
             raise _plan_error(f'"{name}" is invalid because it could be confused with a SHA1 ID')
-        if kind == "change" and not is_valid_name(name):
+        if kind == "change" and not is_valid_new_name(name):
             raise _plan_error(f'"{name}" is invalid: changes {_NAME_RULES}')
-        if kind == "tag" and (not is_valid_name(name) or "/" in name):
+        if kind == "tag" and (not is_valid_new_name(name) or "/" in name):
             raise _plan_error(f'"{name}" is invalid: tags {_TAG_RULES}')
 
     def _parse_deps(self, specs: Iterable[str], *, conflicts: bool) -> list[Dependency]:
@@ -380,6 +385,10 @@ class Plan:
                 f'Change "{name}" does not exist in {self.file}.\n'
                 f'Use "sqitch add {name}" to add it to the plan'
             )
+        if has_bracket(name):
+            # An old name read with a warning: reworking it would write
+            # "[name@tag]" into the plan, which dependency lists cannot hold.
+            raise _plan_error(f'"{name}" is invalid: changes {_NAME_RULES}')
         tag_idx = self._index.last_tagged_index()
         if tag_idx is None or tag_idx < idx:
             raise _plan_error(
@@ -406,9 +415,7 @@ class Plan:
 
     # -- output ----------------------------------------------------------
 
-    def to_text(
-        self, *, preserve: bool = True, from_: str | None = None, to: str | None = None
-    ) -> str:
+    def to_text(self, *, from_: str | None = None, to: str | None = None) -> str:
         """The plan file text, optionally only the changes from ``from_`` to ``to``
         (with the pragma header), as ``sqitch bundle`` writes it."""
         lines = self.lines
@@ -431,13 +438,12 @@ class Plan:
                 last: PlanLine = found.tags[-1] if found.tags else found
                 end = self._line_index(last)
             lines = [*lines[: head_end + 1], *lines[start : end + 1]]
-        return render_lines(lines, preserve=preserve)
+        return render_lines(lines)
 
     def write(
         self,
         path: Path | None = None,
         *,
-        preserve: bool = True,
         from_: str | None = None,
         to: str | None = None,
     ) -> None:
@@ -445,7 +451,7 @@ class Plan:
         target = path or self.path
         if target is None:
             raise SqlitchError("No plan file path to write to", ident="plan")
-        write_atomically(target, self.to_text(preserve=preserve, from_=from_, to=to))
+        write_atomically(target, self.to_text(from_=from_, to=to))
 
     @classmethod
     def new(
@@ -471,6 +477,29 @@ class Plan:
         return cls(parsed, path)
 
 
+# The warnings already printed on each stderr stream: a command may read its
+# plan more than once, but says each thing once. (One run of the program is
+# one stream; the in-process test harness gives each run a stream of its own.)
+_WARNED: weakref.WeakKeyDictionary[TextIO, set[str]] = weakref.WeakKeyDictionary()
+
+
+def _warn(plan: Plan) -> Plan:
+    """Print the plan's warnings on stderr (``warning: …``), each once per stream."""
+    if not plan.warnings:
+        return plan
+    stream = sys.stderr
+    try:
+        seen = _WARNED.setdefault(stream, set())
+    except TypeError:  # pragma: no cover - a stream that takes no weak references
+        seen = set()
+    for message in plan.warnings:
+        if message not in seen:
+            seen.add(message)
+            stream.write(f"warning: {message}\n")
+    stream.flush()
+    return plan
+
+
 def parse_plan(source: str | Path, *, file: str | None = None) -> Plan:
     """Parse plan text, or read and parse the plan file at a :class:`Path`.
 
@@ -479,7 +508,7 @@ def parse_plan(source: str | Path, *, file: str | None = None) -> Plan:
     """
     if isinstance(source, Path):
         return load_plan(source, file=file)
-    return Plan(parse_text(source, file or "sqitch.plan"))
+    return _warn(Plan(parse_text(source, file or "sqitch.plan")))
 
 
 def load_plan(path: Path, *, file: str | None = None) -> Plan:
@@ -500,4 +529,4 @@ def load_plan(path: Path, *, file: str | None = None) -> Plan:
         raise SqlitchError(
             f"Can't decode ill-formed UTF-8 octet sequence <{bad}> in {shown}", ident="io"
         ) from None
-    return Plan(parse_text(text, shown), path)
+    return _warn(Plan(parse_text(text, shown), path))

@@ -1,9 +1,9 @@
 """The typed objects a plan file is made of.
 
 Every line of a plan is one of :class:`Pragma`, :class:`Blank` (empty or
-comment), :class:`Change` or :class:`Tag`. Each keeps the spacing Sqitch
-keeps, so it can be formatted back as Sqitch would, and the original text
-(``raw``, with its line ending) for lines read from a file.
+comment), :class:`Change` or :class:`Tag`. Each keeps what Sqitch keeps of
+the line it was read from (its spacing, its note), so the plan is written
+back exactly as Sqitch rewrites it.
 """
 
 from __future__ import annotations
@@ -146,7 +146,6 @@ class Pragma:
     ropspace: str = ""
     rspace: str = ""
     note: str = ""
-    raw: str | None = None
 
 
 @dataclass(eq=False)
@@ -156,7 +155,6 @@ class Blank:
     lspace: str = ""
     note: str = ""
     rspace: str = ""
-    raw: str | None = None
 
 
 @dataclass(eq=False)
@@ -172,7 +170,6 @@ class Tag:
     note: str = ""
     lspace: str = ""
     rspace: str = ""
-    raw: str | None = None
     _id: str | None = field(default=None, repr=False)
 
     @property
@@ -227,7 +224,6 @@ class Change:
     ropspace: str = ""
     pspace: str = " "
     rspace: str = ""
-    raw: str | None = None
     _id: str | None = field(default=None, repr=False)
 
     @property

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlitch.errors import SqlitchError
 from sqlitch.perl import perl_true
-from sqlitch.plan._perl import BLANK, NAME, PUNCT, SHA1_PREFIX_RE, SPACE
+from sqlitch.plan._perl import BLANK, NAME, PUNCT, SHA1_PREFIX_RE, SPACE, has_bracket
 from sqlitch.plan.model import (
     Blank,
     Change,
@@ -69,20 +69,18 @@ class ParsedPlan:
     syntax_version: str = SYNTAX_VERSION
     has_version_line: bool = True
     extra: dict[str, str] = field(default_factory=dict)
+    #: Things Sqitch 1.6 would not accept but SQLitch reads: names with brackets.
+    warnings: list[str] = field(default_factory=list)
 
 
-def split_lines(text: str) -> list[tuple[str, str]]:
-    """Split into (content, original line text) pairs; content lacks its ``\\r?\\n``."""
+def split_lines(text: str) -> list[str]:
+    """Split into lines as Perl's ``getline`` reads them, without their ``\\r?\\n``."""
     pieces = text.split("\n")
-    result = []
-    for i, piece in enumerate(pieces):
-        last = i == len(pieces) - 1
-        if last and piece == "":
-            break
-        raw = piece if last else piece + "\n"
-        content = piece[:-1] if not last and piece.endswith("\r") else piece
-        result.append((content, raw))
-    return result
+    last = pieces.pop()  # what follows the last newline: "" or an unterminated line
+    lines = [piece[:-1] if piece.endswith("\r") else piece for piece in pieces]
+    if last:
+        lines.append(last)  # nothing to remove: "\r" stays without its "\n"
+    return lines
 
 
 def _syntax_error(file: str, lineno: int, message: str) -> SqlitchError:
@@ -136,11 +134,19 @@ class _Parser:
         self.prev_tag: Tag | None = None
         self.prev_change: Change | None = None
         self.context = PlanContext(project="", file=file)
+        self.warnings: list[str] = []
 
     def error(self, message: str) -> SqlitchError:
         return _syntax_error(self.file, self.pos, message)
 
-    def next_row(self) -> tuple[str, str] | None:
+    def warn_bracket(self, kind: str, name: str) -> None:
+        """Note a name that new names may no longer have (Sqitch 1.5.0, #829)."""
+        self.warnings.append(
+            f'{kind} name "{name}" in {self.file} at line {self.pos} contains "[" or "]", '
+            "which new names may not contain"
+        )
+
+    def next_row(self) -> str | None:
         if self.pos >= len(self.rows):
             return None
         row = self.rows[self.pos]
@@ -169,15 +175,14 @@ class _Parser:
             context=self.context,
             syntax_version=self.pragmas["syntax_version"],
             has_version_line=has_version,
+            warnings=self.warnings,
         )
 
     def parse_header(self) -> None:
-        while (row := self.next_row()) is not None:
-            line, raw = row
+        while (line := self.next_row()) is not None:
             blank = _BLANK_LINE_RE.match(line)
             if blank:
                 entry = Blank(lspace=blank.group("lspace"), note=_note_fields(blank.group("note")))
-                entry.raw = raw
                 self.lines.append(entry)
                 if not perl_true(entry.note):
                     return
@@ -201,6 +206,8 @@ class _Parser:
                         "or end in punctuation or digits following punctuation"
                     )
                 self.pragmas["project"] = value
+                if has_bracket(value):
+                    self.warn_bracket("Project", value)
             else:
                 self.pragmas[name] = value if value is not None else "1"
             self.lines.append(
@@ -213,23 +220,22 @@ class _Parser:
                     lopspace=match.group("lopspace") or "",
                     ropspace=match.group("ropspace") or "",
                     rspace=rspace,
-                    note=_note_fields(note),
-                    raw=raw,
+                    # Sqitch keeps a pragma's note as written: neither trimmed
+                    # nor unescaped (it is escaped again when written).
+                    note=note or "",
                 )
             )
 
     def parse_body(self) -> None:
-        while (row := self.next_row()) is not None:
-            line, raw = row
+        while (line := self.next_row()) is not None:
             blank = _BLANK_LINE_RE.match(line)
             if blank:
                 entry = Blank(lspace=blank.group("lspace"), note=_note_fields(blank.group("note")))
-                entry.raw = raw
                 self.lines.append(entry)
                 continue
-            self.parse_entry(line, raw)
+            self.parse_entry(line)
 
-    def parse_entry(self, line: str, raw: str) -> None:
+    def parse_entry(self, line: str) -> None:
         rest, rspace, note = _strip_inline_note(line)
         is_tag = _TAG_LINE_RE.match(rest) is not None
         match = _ENTRY_RE.match(rest)
@@ -250,6 +256,8 @@ class _Parser:
         if SHA1_PREFIX_RE.match(name):
             raise self.error(f'"{name}" is invalid because it could be confused with a SHA1 ID')
         timestamp = _parse_timestamp(match, self.file, self.pos)
+        if has_bracket(name):
+            self.warn_bracket("Tag" if is_tag else "Change", ("@" if is_tag else "") + name)
         planner_name = groups["planner_name"] or ""
         planner_email = groups["planner_email"] or ""
         note_text = _note_fields(note)
@@ -257,7 +265,7 @@ class _Parser:
             self.add_tag_line(name, groups, timestamp, planner_name, planner_email, note_text)
             tag = self.lines[-1]
             if isinstance(tag, Tag):
-                tag.rspace, tag.raw = rspace, raw
+                tag.rspace = rspace
             return
         if name in self.tag_changes:
             at = self.tag_changes[name]
@@ -281,7 +289,6 @@ class _Parser:
             ropspace=groups.get("ropspace") or "",
             pspace=groups.get("pspace") or " ",
             rspace=rspace,
-            raw=raw,
         )
         self.curr_changes.append(change)
         self.prev_change = change

@@ -37,30 +37,15 @@ def format_line(line: PlanLine) -> str:
     return line.lspace + head + line.pspace + rest + line.rspace + _format_note(line.note)
 
 
-def render_lines(lines: Sequence[PlanLine], *, preserve: bool = True) -> str:
-    """The text of a plan file.
+def render_lines(lines: Sequence[PlanLine]) -> str:
+    """The text of a plan file as Sqitch writes it.
 
-    By default (``preserve``) lines read from a file are written back exactly
-    as they were read, and new lines are formatted as Sqitch formats them,
-    ending like the file's existing lines (LF or CRLF). With
-    ``preserve=False`` every line is reformatted as Sqitch does when it
-    rewrites a plan (LF endings, normalized notes and spacing).
+    Sqitch never copies a line it read: it writes every line from what it
+    parsed, so a rewrite normalises the file (LF endings and a final newline,
+    ``%syntax-version=1.0.0``, notes and the spacing between a line's fields;
+    see :func:`format_line`).
     """
-    eol = "\n"
-    if preserve:
-        first_raw = next((line.raw for line in lines if line.raw), "")
-        if first_raw.endswith("\r\n"):
-            eol = "\r\n"
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        if preserve and line.raw is not None:
-            text = line.raw
-            if not text.endswith("\n") and i < len(lines) - 1:
-                text += eol
-            out.append(text)
-        else:
-            out.append(format_line(line) + eol)
-    return "".join(out)
+    return "".join(format_line(line) + "\n" for line in lines)
 
 
 def write_atomically(path: Path, text: str) -> None:

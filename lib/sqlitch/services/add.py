@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from sqlitch.templating import Value
 
 SCRIPT_KINDS = ("deploy", "revert", "verify")
+# An extension repeated at the end of a file name: ".sql.sql" (also ".s.ss").
+_DOUBLE_EXTENSION = re.compile(r"\.(\w+)\.(?:\1)+$")
 # Perl's \v: what request_note trims from both ends of an edited note.
 _VERTICAL = "\n\x0b\f\r\x85\u2028\u2029"
 
@@ -46,6 +48,8 @@ class CommandContext(Protocol):
     def info(self, *parts: object) -> None: ...
 
     def debug(self, *parts: object) -> None: ...
+
+    def warn(self, *parts: object) -> None: ...
 
 
 # ---------------------------------------------------------------------------
@@ -206,20 +210,21 @@ def check_template_directory(path: str) -> Path:
 
 
 def template_search_path(config: Config, template_directory: Path | None) -> list[Path]:
-    """--template-directory, ~/.sqitch/templates, then the system templates.
+    """--template-directory, ~/.sqitch/templates, the system templates, then the package's.
 
-    The system directory falls back to the templates shipped in the source
-    tree when SQLitch runs from a checkout or an editable install.
+    The first three are Sqitch's lookup order. The templates shipped inside
+    the package come last, so ``add`` works however SQLitch was installed
+    (``pip install --user`` or ``--target`` leave the system directory,
+    ``sqlitch --etc-path``, without templates) and a type missing from the
+    other directories still gets SQLitch's default.
     """
     from sqlitch.config import system_dir
     from sqlitch.templating import bundled_templates_dir
 
     dirs = [] if template_directory is None else [template_directory]
     dirs.append(config.user_dir() / "templates")
-    system = system_dir() / "templates"
-    if not system.is_dir():
-        system = bundled_templates_dir() or system
-    dirs.append(system)
+    dirs.append(system_dir() / "templates")
+    dirs.append(bundled_templates_dir())
     return dirs
 
 
@@ -380,4 +385,8 @@ def _write_script(ctx: CommandContext, script: _PlannedScript) -> None:
             handle.write(script.content)
     except OSError as exc:
         raise SqlitchError(f"Cannot open {script.path}: {exc.strerror}", ident="add") from None
+    # Sqitch 1.4.0 (#724): "add users.sql" makes deploy/users.sql.sql.
+    double = _DOUBLE_EXTENSION.search(str(script.path))
+    if double:
+        ctx.warn(f"File {script.path} has a double extension of {double.group(1)}")
     ctx.info(f"Created {script.path}")

@@ -97,7 +97,7 @@ class Bundler:
         self.app.info(f"Writing plan from {from_ or '@ROOT'} to {to or '@HEAD'}")
         self._mkpath(directory)
         plan = _load_plan(target)
-        text = plan.to_text(preserve=False, from_=from_, to=to)
+        text = plan.to_text(from_=from_, to=to)
         Path(directory / plan_file.name).write_text(text, encoding="utf-8")
 
     def bundle_scripts(self, target: Target, from_: str | None, to: str | None) -> None:

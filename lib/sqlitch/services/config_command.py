@@ -313,9 +313,10 @@ class _ConfigRunner:
 
 def editor_command(config: Config, env: Mapping[str, str]) -> str:
     """The editor to run, in Sqitch's order of preference ("" and "0" count as unset)."""
+    from sqlitch.environment import env_value
+
     candidates: list[object] = [
-        env.get("SQLITCH_EDITOR"),
-        env.get("SQITCH_EDITOR"),
+        env_value(env, "EDITOR"),
         config.get("core.editor"),
         env.get("VISUAL"),
         env.get("EDITOR"),

@@ -343,16 +343,17 @@ def _plan_project(get_target: Callable[[], Target]) -> Plan | None:
 # ---------------------------------------------------------------------------
 # init
 
+# Sqitch 1.5's words, which added the brackets (#829).
 _PROJECT_RULES = (
-    'project names must not begin with punctuation, contain "@", ":", "#", or blanks, '
-    "or end in punctuation or digits following punctuation"
+    'project names must not begin with punctuation, contain "@", ":", "#", "[", "]", '
+    "or blanks, or end in punctuation or digits following punctuation"
 )
 
 
 def validate_project(project: str) -> None:
-    from sqlitch.plan._perl import is_valid_name
+    from sqlitch.plan._perl import is_valid_new_name
 
-    if not is_valid_name(project):
+    if not is_valid_new_name(project):
         raise SqlitchError(f'invalid project name "{project}": {_PROJECT_RULES}', ident="init")
 
 

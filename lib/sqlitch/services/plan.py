@@ -88,9 +88,10 @@ def resolve_format(name: str) -> str:
     return template
 
 
-def change_item(change: Change, project: str) -> dict[str, object]:
+def change_item(change: Change, project: str, deploy_file: str | None = None) -> dict[str, object]:
     """The mapping the item formatter reads for one planned change."""
     return {
+        "deploy_file": deploy_file,
         "event": "deploy" if change.is_deploy else "revert",
         "project": project,
         "change_id": change.id,
@@ -134,6 +135,7 @@ def prepare_plan(app: App, opts: PlanOptions) -> PlanListing:
 def run_plan(app: App, listing: PlanListing, targets: Sequence[Target]) -> None:
     """Print the plan of the first target (warning when more were named)."""
     from sqlitch.services.listing import open_pager
+    from sqlitch.services.show import script_path
 
     opts = listing.opts
     target = targets[0]
@@ -156,5 +158,7 @@ def run_plan(app: App, listing: PlanListing, targets: Sequence[Target]) -> None:
             pager.page("# ", f"File:    {plan.file}")
             pager.page("")
         for change in changes:
-            item = change_item(change, plan.project)
+            # For %F (Sqitch 1.4.0): the deploy script's path.
+            deploy_file = str(script_path(target, change, "deploy"))
+            item = change_item(change, plan.project, deploy_file)
             pager.page(listing.formatter.format(listing.template, item))

@@ -53,6 +53,27 @@ class RevertDeploySettings:
     revert_variables: dict[str, str]
 
 
+def check_strict(app: App, command: str) -> None:
+    """Refuse ``rebase`` and ``checkout`` in strict mode (Sqitch 1.4.0, #719, #735).
+
+    ``<command>.strict`` decides, else ``revert.strict``. Sqitch checks this
+    while it builds the command, before reading any argument, and dies there
+    with a stack trace (exit 255); SQLitch prints the message alone, exactly
+    as Sqitch words it, its literal ``\\n`` included.
+    """
+    config = app.config
+    strict = _first(
+        config.get(f"{command}.strict", as_="bool"), config.get("revert.strict", as_="bool")
+    )
+    if strict:
+        raise SqlitchError(
+            f'"{command}" cannot be used in strict mode.\\n'
+            "Use explicity revert and deploy commands instead.",
+            ident=command,
+            exitval=255,
+        )
+
+
 def _first(*values: object) -> object:
     return next((v for v in values if v is not None), None)
 

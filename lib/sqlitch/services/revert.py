@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlitch.errors import SqlitchError
 from sqlitch.services.deploy import (
     ConnectOptions,
     ParsedTargets,
@@ -30,6 +31,8 @@ def revert(
     config = app.config
     configured_no_prompt = config.get("revert.no_prompt", as_="bool")
     configured_accept = config.get("revert.prompt_accept", as_="bool")
+    # Sqitch 1.4.0 (#719, #735): a change to revert to is required.
+    strict = bool(config.get("revert.strict", as_="bool"))
     options = EngineOptions(
         log_only=log_only,
         lock_timeout=lock_timeout if lock_timeout is not None else DEFAULT_LOCK_TIMEOUT,
@@ -46,6 +49,12 @@ def revert(
             change = to_change
         else:
             change = connected.changes.pop(0) if connected.changes else None
+        if strict and change is None:
+            raise SqlitchError(
+                "Must specify a target revision in strict mode", ident="revert:strict", exitval=1
+            )
         if connected.changes:
+            if strict:
+                raise SqlitchError("Too many changes specified", ident="revert:strict")
             app.warn(f'Too many changes specified; reverting to "{change}"')
         engine.revert(change)

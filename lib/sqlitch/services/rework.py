@@ -22,6 +22,7 @@ from sqlitch.services.add import (
     SCRIPT_KINDS,
     CommandContext,
     change_note_prompt,
+    make_parent_dirs,
     new_script_segments,
     open_in_editor,
     plan_for,
@@ -138,13 +139,22 @@ def _copy_error(copy: _Copy, reason: str) -> SqlitchError:
 
 
 def _check_copies(copies: Sequence[_Copy]) -> None:
-    """Fail before copying anything if a copy could not be made."""
+    """Fail before copying anything if a copy could not be made.
+
+    A missing directory is no obstacle: it is created (Sqitch 1.4.0, #686).
+    """
     existing: set[str] = set()
     for copy in copies:
         if not (copy.orig in existing or os.path.exists(copy.orig)):
             continue
-        if not os.path.isdir(PurePosixPath(copy.dest).parent):
-            raise _copy_error(copy, os.strerror(errno.ENOENT))
+        parent = PurePosixPath(copy.dest).parent
+        while not os.path.exists(parent) and parent != parent.parent:
+            parent = parent.parent
+        if not os.path.isdir(parent):
+            # What creating the directories would say (as Perl's make_path).
+            raise SqlitchError(
+                f"Error creating {parent}: {os.strerror(errno.EEXIST)}", ident="rework"
+            )
         existing.add(copy.dest)
 
 
@@ -152,6 +162,7 @@ def _copy(ctx: CommandContext, copy: _Copy) -> None:
     if not os.path.exists(copy.orig):
         ctx.debug(f"Skipped {copy.dest}: {copy.orig} does not exist")
         return
+    make_parent_dirs(ctx, "rework", PurePosixPath(copy.dest))
     try:
         shutil.copyfile(copy.src, copy.dest)
     except OSError as exc:

@@ -133,7 +133,12 @@ def _project(engine: Engine, plan: Plan | None) -> str:
     if plan is not None:
         return plan.project
     if not engine.registry_initialized():
-        raise SqlitchError("Database not initialized for Sqitch", ident="status")
+        # Sqitch has a destination-less message for this case, but it is
+        # raised inside the state lookup, which replaces it with this one.
+        raise SqlitchError(
+            f"Database {engine.registry_destination()} has not been initialized for Sqitch",
+            ident="status",
+        )
     projects = engine.registry.registered_projects()
     if not projects:
         raise SqlitchError("No projects registered", ident="status")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import command
+from sqlitch.cli.command import HashOption, command
 from sqlitch.cli.context_options import (
     context_options,
     editor_option,
@@ -63,9 +63,9 @@ def collect_variables(pairs: Sequence[tuple[str, str]]) -> dict[str, Value]:
 @click.option("--template-directory", metavar="<dir>", help="Extra template directory.")
 @click.option("--with", "with_", multiple=True, metavar="<type>", help="Create this script.")
 @click.option("--without", multiple=True, metavar="<type>", help="Skip this script.")
-@click.option("--use", multiple=True, metavar="<type>=<path>",
+@click.option("--use", multiple=True, metavar="<type>=<path>", cls=HashOption,
               help="Template file for one script type.")  # fmt: skip
-@click.option("-s", "--set", "variables", multiple=True, metavar="<key>=<value>",
+@click.option("-s", "--set", "variables", multiple=True, metavar="<key>=<value>", cls=HashOption,
               help="Template variable.")  # fmt: skip
 @editor_option
 @context_options

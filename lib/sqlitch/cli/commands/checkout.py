@@ -27,11 +27,13 @@ USAGE = ["checkout [options] [<database>] <branch>"]
 @revert_deploy_options
 def checkout_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.checkout import checkout
+    from sqlitch.services.rebase import check_strict
 
     cmd: SqitchCommand = checkout_command
     usage = cmd.usage_text()
     conn = build_connect(usage, opts)
     options = build_revert_deploy(usage, opts)
+    check_strict(app, "checkout")
     parsed = parse_connect_args(app, "checkout", args, conn, names=[None], no_changes=True)
     branch = parsed.names[0]
     if not branch:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import command
+from sqlitch.cli.command import command, program_name
 from sqlitch.errors import hurl
 
 HELP = """\
@@ -26,7 +26,7 @@ def help_command(app: App, topics: tuple[str, ...]) -> int:
     if topic in COMMANDS:
         app.emit_literal(load_command(topic).full_help())
         return 0
-    raise hurl(f"No manual entry for sqitch-{topic}", ident="help", exitval=1)
+    raise hurl(f"No manual entry for {program_name()}-{topic}", ident="help", exitval=1)
 
 
 command = help_command

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import SqitchCommand, command
+from sqlitch.cli.command import HashOption, SqitchCommand, command
 from sqlitch.cli.connect_options import (
     build_connect,
     connect_options,
@@ -49,6 +49,7 @@ def revert_deploy_options(func: Any) -> Any:
             multiple=True,
             metavar="<key=value>",
             help="A client variable for deploying only.",
+            cls=HashOption,
         ),
         click.option(
             "-r",
@@ -57,6 +58,7 @@ def revert_deploy_options(func: Any) -> Any:
             multiple=True,
             metavar="<key=value>",
             help="A client variable for reverting only.",
+            cls=HashOption,
         ),
         log_only_option("Record changes without running them."),
         lock_timeout_option,
@@ -93,12 +95,13 @@ def build_revert_deploy(usage: str, opts: dict[str, Any]) -> RevertDeployOptions
 )
 @click.option("-m", "--modified", is_flag=True, help="Revert from the first modified change.")
 def rebase_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
-    from sqlitch.services.rebase import rebase
+    from sqlitch.services.rebase import check_strict, rebase
 
     cmd: SqitchCommand = rebase_command
     usage = cmd.usage_text()
     conn = build_connect(usage, opts)
     options = build_revert_deploy(usage, opts)
+    check_strict(app, "rebase")
     parsed = parse_connect_args(app, "rebase", args, conn)
     rebase(app, parsed, conn, options, **opts)
     return 0
