@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import HashOption
-from sqlitch.cli.target_options import hash_option_pairs
+from sqlitch.cli.target_options import hash_option_pairs, variables_option
 
 if TYPE_CHECKING:
     from sqlitch.cli.args import ParsedArgs
@@ -26,15 +25,7 @@ def connect_options(func: Any) -> Any:
     """Options of every command that connects to a target."""
     options: list[Callable[[Any], Any]] = [
         click.option("-t", "--target", metavar="<target>", help="Target name or URI."),
-        click.option(
-            "-s",
-            "--set",
-            "variables",
-            multiple=True,
-            metavar="<key=value>",
-            help="A client variable.",
-            cls=HashOption,
-        ),
+        variables_option,
         database_options,
         click.option("-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file."),
         click.option("--top-dir", "top_dir", metavar="<dir>", help="Project directory."),

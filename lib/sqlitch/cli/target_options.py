@@ -20,6 +20,18 @@ if TYPE_CHECKING:
     from sqlitch.services.init import TargetProperties
 
 
+#: ``-s/--set key=value``: a variable for the change scripts (repeatable).
+variables_option = click.option(
+    "-s",
+    "--set",
+    "variables",
+    multiple=True,
+    metavar="<key=value>",
+    help="A client variable.",
+    cls=HashOption,
+)
+
+
 def split_pairs(option: str, values: tuple[str, ...], usage: str) -> list[tuple[str, str]]:
     """``key=value`` option values (Getopt::Long's hash options)."""
     pairs = []
@@ -60,15 +72,7 @@ def target_options(*extra: Callable[[Any], Any]) -> Callable[[Any], Any]:
                 help="A named script directory.",
                 cls=HashOption,
             ),
-            click.option(
-                "-s",
-                "--set",
-                "variables",
-                multiple=True,
-                metavar="<key=value>",
-                help="A client variable.",
-                cls=HashOption,
-            ),
+            variables_option,
         ]
         for option in reversed(options):
             func = option(func)

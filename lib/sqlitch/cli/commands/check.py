@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import HashOption, command
+from sqlitch.cli.command import command
 from sqlitch.cli.connect_options import (
     connection_parts,
     database_options,
     database_overrides,
     with_connection_parts,
 )
+from sqlitch.cli.target_options import variables_option
 
 if TYPE_CHECKING:
     pass
@@ -32,15 +33,7 @@ USAGE = ["check [options] [<database>]"]
 @click.option("-t", "--target", metavar="<target>", help="Target to check.")
 @click.option("--from-change", "--from", "from_change", metavar="<change>", help="First change.")
 @click.option("--to-change", "--to", "to_change", metavar="<change>", help="Last change.")
-@click.option(
-    "-s",
-    "--set",
-    "variables",
-    multiple=True,
-    metavar="<key=value>",
-    help="A client variable.",
-    cls=HashOption,
-)
+@variables_option
 @click.option("-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file to check.")
 @click.option("--top-dir", "top_dir", metavar="<dir>", hidden=True)
 @database_options
