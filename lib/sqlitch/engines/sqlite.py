@@ -88,10 +88,17 @@ class SqliteDriverRunner:
     def run(self, path: Path, *, quiet: bool = False) -> None:
         text = read_script(path, "sqlite", f'cannot open "{path}"')
         check_driver_script(path, text)
+        conn = self._connection()
         try:
-            self._connection().executescript(text)
+            conn.executescript(text)
         except sqlite3.Error as exc:
             raise hurl(f"{path}: {exc}", ident="sqlite") from None
+        finally:
+            # A transaction the script left open (it failed inside it, or it
+            # never committed) ends as the client's exit ends it: rolled back.
+            # Left open, the next script's executescript would commit it.
+            if conn.in_transaction:
+                conn.rollback()
 
     def close(self) -> None:
         if self._conn is not None:
