@@ -57,8 +57,18 @@ class App:
     def verbosity(self) -> int:
         if self.options.verbosity is not None:
             return self.options.verbosity
-        configured = self.config.get("core.verbosity", as_="int")
-        return 1 if configured is None else int(configured)
+        # Sqitch uses the setting as a Perl scalar: tested for truth to show
+        # messages and compared as a number (> 1 debug, > 2 trace), so any
+        # text is a verbosity, never an error.
+        from sqlitch.perl import perl_number, perl_true
+
+        configured = self.config.get("core.verbosity")
+        if configured is None:
+            return 1
+        if not perl_true(configured):
+            return 0
+        number = perl_number(configured)
+        return 3 if number > 2 else 2 if number > 1 else 1
 
     # -- identity ---------------------------------------------------------
     @cached_property

@@ -94,3 +94,37 @@ def test_identity_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("SQITCH_EMAIL", "marge@example.com")
     app = App(Config.load(), CoreOptions())
     assert (app.user_name, app.user_email) == ("Marge N. O’Vera", "marge@example.com")
+
+
+@pytest.mark.parametrize(
+    ("setting", "verbosity"),
+    [
+        ("0", 0),
+        ("", 0),
+        ("1", 1),
+        ("2", 2),
+        ("1.5", 2),
+        ("7", 3),
+        ("abc", 1),  # Perl: true, and 0 as a number
+        ("-4", 1),
+        ("9" * 5000, 3),
+        ("2x", 2),
+    ],
+)
+def test_verbosity_setting_is_read_as_perl_reads_it(
+    isolated_env: object, setting: str, verbosity: int
+) -> None:
+    from pathlib import Path
+
+    Path("sqitch.conf").write_text(f"[core]\n\tverbosity = {setting}\n")
+    assert make_app().verbosity == verbosity
+
+
+def test_bad_verbosity_setting_is_no_traceback(isolated_env: object, capsys: Capture) -> None:
+    from pathlib import Path
+
+    from sqlitch.cli.main import run
+
+    Path("sqitch.conf").write_text("[core]\n\tverbosity = abc\n")
+    assert run(["config", "--get", "nosuch.key"]) == 1
+    assert capsys.readouterr().err == ""
