@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlitch.engines.base import Engine
@@ -153,8 +153,10 @@ class SqliteEngine(Engine):
         dbname = self.target.uri.dbname
         if not dbname:
             return None
-        path = PurePosixPath(dbname)
-        return str(path.with_name(_swap_base(path.name, registry)))
+        # The last path segment's base becomes the registry name, as text (a
+        # segment may be empty or "."; the registry may hold a "/").
+        head, slash, last = dbname.rpartition("/")
+        return head + slash + _swap_base(last, registry)
 
     def registry_destination(self) -> str:
         uri = self.target.uri
