@@ -18,7 +18,9 @@ a fake engine):
 - scripts: :attr:`target_database` / :attr:`registry_database` with
   :meth:`client_command` and :meth:`client_env` (the client, as Sqitch runs
   it), :meth:`driver_runner` and :meth:`run_registry_script` (in-process),
-  :meth:`prepare_registry` (a schema or database to hold the registry);
+  :meth:`prepare_registry` (a schema or database to hold the registry),
+  optionally :meth:`registry_client_command` and :meth:`edit_registry_sql`
+  (registry scripts given other client options, or adapted to old servers);
 - locking: :meth:`try_lock`, optionally :meth:`wait_lock` (the default polls
   ``try_lock`` with backoff), :meth:`release_lock`.
 
@@ -170,6 +172,16 @@ class Engine:
         """The in-process runner for change scripts."""
         raise NotImplementedError
 
+    def registry_client_command(self, path: Path, database: str) -> list[str]:
+        """The client's argument list for registry script ``path`` (default: as
+        for a change script)."""
+        return self.client_command(path, database)
+
+    def edit_registry_sql(self, sql: str) -> str:
+        """Registry SQL adapted to the server (an old release lacks a feature);
+        by default as it is."""
+        return sql
+
     def prepare_registry(self) -> None:
         """Make the place the registry tables go (a schema, a database), if needed."""
         return None
@@ -241,10 +253,30 @@ class Engine:
         return self.driver_runner()
 
     def run_registry_file(self, path: Path) -> None:
-        """Run registry SQL as Sqitch does (through the client) or in-process."""
+        """Run registry SQL as Sqitch does (through the client) or in-process,
+        from a temporary copy when :meth:`edit_registry_sql` adapts it."""
+        sql = path.read_text(encoding="utf-8")
+        edited = self.edit_registry_sql(sql)
+        if edited == sql:
+            self._run_registry_sql(path)
+            return
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="sqlitch-") as tmp:
+            copy = Path(tmp) / path.name
+            copy.write_text(edited, encoding="utf-8")
+            self._run_registry_sql(copy)
+
+    def _run_registry_sql(self, path: Path) -> None:
         database = self.registry_database
         if database is not None and self.uses_client():
-            self.client_runner(database).run(path)
+            from sqlitch.engines.runners import ClientRunner
+
+            ClientRunner(
+                self.target.client,
+                lambda script: self.registry_client_command(script, database),
+                env=self.client_env(),
+            ).run(path)
             return
         self.run_registry_script(path)
 

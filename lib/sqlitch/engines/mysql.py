@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import time
 from datetime import UTC, datetime
 from functools import cache
@@ -473,19 +472,14 @@ class MysqlEngine(Engine):
         finally:
             conn.close()
 
-    def run_registry_file(self, path: Path) -> None:
+    def edit_registry_sql(self, sql: str) -> str:
+        """Old servers: no DATETIME precision, and before 5.5 no SIGNAL (the 5.5 block)."""
         if self.fractional_seconds and self.server[1] >= 50500:
-            super().run_registry_file(path)
-            return
-        # Old servers: no DATETIME precision, no SIGNAL (the 5.5 block).
-        sql = path.read_text(encoding="utf-8")
+            return sql
         sql = re.sub(r"DATETIME\(\d+\)", "DATETIME", sql)
         if self.server[1] < 50500:
             sql = re.sub(r"-- ## BEGIN 5[.]5.+?-- ## END 5[.]5", "", sql, flags=re.DOTALL)
-        with tempfile.TemporaryDirectory(prefix="sqlitch-") as tmp:
-            copy = Path(tmp) / path.name
-            copy.write_text(sql, encoding="utf-8")
-            super().run_registry_file(copy)
+        return sql
 
     def run_registry_script(self, path: Path) -> None:
         from sqlitch.engines.mysql_driver import MysqlDriverRunner

@@ -94,11 +94,6 @@ def quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def quote_ident(text: str) -> str:
-    """``text`` as a quoted identifier (what ``:"name"`` gives in psql)."""
-    return '"' + text.replace('"', '""') + '"'
-
-
 def error_text(exc: BaseException) -> str:
     """A psycopg error as libpq words it (DBD::Pg's errstr, which Sqitch prints)."""
     text = str(exc)
@@ -244,44 +239,36 @@ class PgEngine(Engine):
 
         return PgDriverRunner(self.connect, self.script_variables)
 
+    def edit_registry_sql(self, sql: str) -> str:
+        """No CREATE SCHEMA IF NOT EXISTS before 9.3."""
+        if self.server_version < 90300:
+            return sql.replace("SCHEMA IF NOT EXISTS", "SCHEMA")
+        return sql
+
+    def registry_client_command(self, path: Path, database: str) -> list[str]:
+        """psql as for a change script, with the two variables registry SQL uses."""
+        return [
+            *self.client_command(path, database),
+            "--set",
+            f"registry={self.target.registry}",
+            "--set",
+            "tableopts=",
+        ]
+
     def run_registry_file(self, path: Path) -> None:
-        """Registry DDL through psql with ``registry``/``tableopts`` set, as Sqitch
-        runs it, or in-process; then point the session at the schema again."""
-        schema = self.target.registry
-        old_server = self.server_version < 90300
-        if old_server:
-            # No CREATE SCHEMA IF NOT EXISTS before 9.3.
-            path = self._rewritten(path, lambda sql: sql.replace("SCHEMA IF NOT EXISTS", "SCHEMA"))
-        if self.uses_client():
-            from sqlitch.engines.runners import ClientRunner
-
-            argv = [
-                *self.psql_argv(),
-                "--file",
-                str(path),
-                "--set",
-                f"registry={schema}",
-                "--set",
-                "tableopts=",
-            ]
-            ClientRunner(self.target.client, lambda _path: argv, env=self.client_env()).run(path)
-        else:
-            self.run_registry_script(path)
-        self.registry.execute(f"SET search_path = {quote_literal(schema)}")
-
-    def _rewritten(self, path: Path, change: Any) -> Path:
-        import tempfile
-
-        folder = Path(tempfile.mkdtemp(prefix="sqlitch-"))
-        copy = folder / path.name
-        copy.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
-        return copy
+        """Registry SQL as the base runs it; then point the session at the
+        schema again, as Sqitch does."""
+        super().run_registry_file(path)
+        self.registry.execute(f"SET search_path = {quote_literal(self.target.registry)}")
 
     def run_registry_script(self, path: Path) -> None:
         """The registry script over the registry connection: its two psql
         variables filled in, the whole text sent in one simple query."""
+        # pg_script is the driver runner's reader: loaded only on this path.
+        from sqlitch.engines.pg_script import quote_identifier
+
         sql = path.read_text(encoding="utf-8")
-        sql = sql.replace(':"registry"', quote_ident(self.target.registry))
+        sql = sql.replace(':"registry"', quote_identifier(self.target.registry))
         sql = sql.replace(":tableopts", "")
         cursor = self.registry.connection.cursor()
         try:
