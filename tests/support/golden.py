@@ -35,13 +35,14 @@ import time
 import tomllib
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
+from sqlitch.engines.pg_script import quote_identifier
 from tests.support import mysql_dump, pg_dump
 from tests.support.sqlite_dump import FIXED_NOW, dump_database
 from tests.support.sqlite_dump import MARKER as SQLITE_DUMP_MARKER
@@ -705,24 +706,27 @@ class MysqlSandbox:
                 cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
 
 
-def mysql_database_names() -> tuple[str, str, str]:
+def scratch_names(prefix: str) -> tuple[str, str, str]:
     """Fresh (target, registry, absent) names: same length, random, distinct."""
     tokens: set[str] = set()
     while len(tokens) < 3:
         tokens.add(secrets.token_hex(6))
     target, registry, absent = (
-        f"{MYSQL_NAME_PREFIX}{role}_{token}" for role, token in zip("tra", tokens, strict=True)
+        f"{prefix}{role}_{token}" for role, token in zip("tra", tokens, strict=True)
     )
     return target, registry, absent
 
 
+def mysql_database_names() -> tuple[str, str, str]:
+    return scratch_names(MYSQL_NAME_PREFIX)
+
+
 @contextmanager
-def mysql_sandbox(uri: str) -> Iterator[MysqlSandbox]:
-    """Create a scenario's databases on the server behind ``uri``; always drop them."""
-    server = MysqlServer(uri)
+def _opened_sandbox(server: Any, make: Callable[[Any], Any]) -> Iterator[Any]:
+    """A sandbox over a connection to ``server``: begun, always dropped, closed."""
     conn = server.connect()
     try:
-        sandbox = MysqlSandbox(server, conn, *mysql_database_names())
+        sandbox = make(conn)
         try:
             sandbox.begin()
             yield sandbox
@@ -730,6 +734,12 @@ def mysql_sandbox(uri: str) -> Iterator[MysqlSandbox]:
             sandbox.drop()
     finally:
         conn.close()
+
+
+def mysql_sandbox(uri: str) -> AbstractContextManager[MysqlSandbox]:
+    """Create a scenario's databases on the server behind ``uri``; always drop them."""
+    server = MysqlServer(uri)
+    return _opened_sandbox(server, lambda conn: MysqlSandbox(server, conn, *mysql_database_names()))
 
 
 # --------------------------------------------------------------------------
@@ -903,7 +913,7 @@ class PgSandbox:
                 ]
                 sums = []
                 for table in tables:
-                    qualified = f"{_pg_ident(schema)}.{_pg_ident(table)}"
+                    qualified = f"{quote_identifier(schema)}.{quote_identifier(table)}"
                     row = conn.execute(
                         f"SELECT count(*), md5(coalesce(string_agg(t::text, ','"  # noqa: S608
                         f" ORDER BY t::text), '')) FROM {qualified} t"
@@ -918,7 +928,7 @@ class PgSandbox:
         self._before = frozenset(self._databases())
         self._guarded = {db: self._fingerprint(db) for db in self._guarded_databases()}
         self.conn.execute(
-            f"CREATE DATABASE {_pg_ident(self.target)} TEMPLATE template0"
+            f"CREATE DATABASE {quote_identifier(self.target)} TEMPLATE template0"
             " ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
         )
 
@@ -940,7 +950,7 @@ class PgSandbox:
         )
         if strays:
             for db in strays:  # named after ours: ours to drop
-                self.conn.execute(f"DROP DATABASE IF EXISTS {_pg_ident(db)} WITH (FORCE)")
+                self.conn.execute(f"DROP DATABASE IF EXISTS {quote_identifier(db)} WITH (FORCE)")
             raise ServerGuardError(f"{where} created unexpected database(s): {', '.join(strays)}")
 
     def dumps(self) -> dict[str, str]:
@@ -960,38 +970,17 @@ class PgSandbox:
     def drop(self) -> None:
         for name in self.databases:
             # FORCE: a step may leave a session behind (a lock holder, say).
-            self.conn.execute(f"DROP DATABASE IF EXISTS {_pg_ident(name)} WITH (FORCE)")
-
-
-def _pg_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+            self.conn.execute(f"DROP DATABASE IF EXISTS {quote_identifier(name)} WITH (FORCE)")
 
 
 def pg_database_names() -> tuple[str, str, str]:
-    """Fresh (target, registry, absent) names: same length, random, distinct."""
-    tokens: set[str] = set()
-    while len(tokens) < 3:
-        tokens.add(secrets.token_hex(6))
-    target, registry, absent = (
-        f"{PG_NAME_PREFIX}{role}_{token}" for role, token in zip("tra", tokens, strict=True)
-    )
-    return target, registry, absent
+    return scratch_names(PG_NAME_PREFIX)
 
 
-@contextmanager
-def pg_sandbox(uri: str) -> Iterator[PgSandbox]:
+def pg_sandbox(uri: str) -> AbstractContextManager[PgSandbox]:
     """Create a scenario's scratch database on the server behind ``uri``; always drop it."""
     server = PgServer(uri)
-    conn = server.connect()
-    try:
-        sandbox = PgSandbox(server, conn, *pg_database_names())
-        try:
-            sandbox.begin()
-            yield sandbox
-        finally:
-            sandbox.drop()
-    finally:
-        conn.close()
+    return _opened_sandbox(server, lambda conn: PgSandbox(server, conn, *pg_database_names()))
 
 
 Sandbox = MysqlSandbox | PgSandbox

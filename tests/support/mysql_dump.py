@@ -86,7 +86,10 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.support.dump_rows import rows_block
+from tests.support.server_dump import query as _query
+from tests.support.server_dump import quoted as _quoted
+from tests.support.server_dump import rows_block
+from tests.support.server_dump import text as _text
 
 MARKER = "<mysql database>"
 
@@ -201,16 +204,6 @@ def _ident(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def _text(value: object) -> str:
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("utf-8", errors="backslashreplace")
-    return str(value)
-
-
-def _quoted(value: object) -> str:
-    return json.dumps(_text(value), ensure_ascii=False)
-
-
 def _block(text: object, indent: str) -> list[str]:
     """Multi-line text (a routine body, say) indented, line endings as "\\n"."""
     body = _text(text).replace("\r\n", "\n")
@@ -219,15 +212,6 @@ def _block(text: object, indent: str) -> list[str]:
 
 # --------------------------------------------------------------------------
 # Queries
-
-
-def _query(conn: Any, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-    cur = conn.cursor()
-    try:
-        cur.execute(sql, tuple(params))
-        return [tuple(row) for row in cur.fetchall()]
-    finally:
-        cur.close()
 
 
 def _charset_of(conn: Any, collation: str | None) -> str | None:

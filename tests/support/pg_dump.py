@@ -110,8 +110,12 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.support.dump_rows import rows_block
+from sqlitch.engines.pg_script import quote_identifier
 from tests.support.mysql_dump import CLOCK_WINDOW, clock_placeholder, replace_names
+from tests.support.server_dump import query as _query
+from tests.support.server_dump import quoted as _quoted
+from tests.support.server_dump import rows_block
+from tests.support.server_dump import text as _text
 
 MARKER = "<pg database>"
 
@@ -163,16 +167,6 @@ def render_timestamp(text: str, now: datetime | None = None) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _text(value: object) -> str:
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value).decode("utf-8", errors="backslashreplace")
-    return str(value)
-
-
-def _quoted(value: object) -> str:
-    return json.dumps(_text(value), ensure_ascii=False)
-
-
 def _block(text: object, indent: str) -> list[str]:
     """Multi-line text (a function body, say) indented, line endings as "\\n"."""
     body = _text(text).replace("\r\n", "\n").strip("\n")
@@ -196,7 +190,7 @@ def _value_kind(base_type: str, category: str) -> str:
 
 
 def _select_expression(column: str, base_type: str, kind: str) -> str:
-    col = _ident(column)
+    col = quote_identifier(column)
     if kind == _BYTES:
         return f"encode({col}, 'hex')"
     if kind == _STAMPED:
@@ -229,30 +223,17 @@ def render_value(text: str | None, kind: str, now: datetime | None = None) -> st
     return render_timestamp(text, now)
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 _SIMPLE_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
 def _name(name: object) -> str:
     """An identifier as shown: bare when simple, else double-quoted (as in SQL)."""
     text = _text(name)
-    return text if _SIMPLE_NAME.fullmatch(text) else _ident(text)
+    return text if _SIMPLE_NAME.fullmatch(text) else quote_identifier(text)
 
 
 # --------------------------------------------------------------------------
 # Queries
-
-
-def _query(conn: Any, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-    cur = conn.cursor()
-    try:
-        cur.execute(sql, tuple(params))
-        return [tuple(row) for row in cur.fetchall()]
-    finally:
-        cur.close()
 
 
 def _execute(conn: Any, sql: str) -> None:
@@ -527,7 +508,7 @@ def _sequence_lines(conn: Any, schema: str, info: tuple[Any, ...]) -> list[str]:
         lines.append(f"  {how} {_name(owner_schema)}.{_name(table)}.{_name(column)}")
     if comment is not None:
         lines.append(f"  comment {_quoted(comment)}")
-    qualified = f"{_ident(schema)}.{_ident(_text(name))}"
+    qualified = f"{quote_identifier(schema)}.{quote_identifier(_text(name))}"
     ((last, called),) = _query(conn, f"SELECT last_value, is_called FROM {qualified}")  # noqa: S608
     lines.append(f"  last value {last}, called {'true' if called else 'false'}")
     return lines
@@ -619,7 +600,7 @@ def _row_lines(conn: Any, schema: str, info: tuple[Any, ...]) -> list[str]:
     for row in _columns(conn, oid):
         base = _text(row[8])
         columns.append((_text(row[0]), base, _value_kind(base, _text(row[9]))))
-    qualified = f"{_ident(schema)}.{_ident(name)}"
+    qualified = f"{quote_identifier(schema)}.{quote_identifier(name)}"
     select = ", ".join(_select_expression(col, base, kind) for col, base, kind in columns)
     raw = _query(conn, f"SELECT {select or 'NULL'} FROM {qualified}")  # noqa: S608
     if not columns:

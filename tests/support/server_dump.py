@@ -1,9 +1,33 @@
-"""The ``rows`` block shared by the server dumps (mysql_dump, pg_dump)."""
+"""What the server dumps (mysql_dump, pg_dump) share: reading rows, showing
+values, and the ``rows`` block."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
+
+
+def text(value: object) -> str:
+    """A value as text; bytes decoded as UTF-8 (undecodable bytes escaped)."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).decode("utf-8", errors="backslashreplace")
+    return str(value)
+
+
+def quoted(value: object) -> str:
+    """A value as a JSON string: unambiguous, one line."""
+    return json.dumps(text(value), ensure_ascii=False)
+
+
+def query(conn: Any, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+    """All rows of ``sql`` over a DB-API connection, as tuples."""
+    cur = conn.cursor()
+    try:
+        cur.execute(sql, tuple(params))
+        return [tuple(row) for row in cur.fetchall()]
+    finally:
+        cur.close()
 
 
 def rows_block(

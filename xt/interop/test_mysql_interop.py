@@ -27,16 +27,6 @@ from tests.support.servers import (
 from xt.conftest import Tools
 from xt.interop import turns
 
-PLAN = """\
-%syntax-version=1.0.0
-%project=flipr
-%uri=https://example.com/flipr
-
-users 2025-12-01T10:00:00Z Ann Example <ann@example.com> # Users table
-flips [users] 2025-12-01T10:05:00Z Ann Example <ann@example.com> # Flips
-@v1 2025-12-01T10:06:00Z Ann Example <ann@example.com> # First release
-likes [users flips] 2025-12-01T10:10:00Z Ann Example <ann@example.com> # Likes
-"""
 SCRIPTS = {
     "deploy/users.sql": "CREATE TABLE users (name VARCHAR(64) PRIMARY KEY);\n",
     "revert/users.sql": "DROP TABLE users;\n",
@@ -68,10 +58,7 @@ class Project:
         self.names = {target: "{TARGET}", registry: "{REGISTRY}"}
         self.uri = uri_with_database(server, target)
         conf = f'[core]\n\tengine = mysql\n[engine "mysql"]\n\tregistry = {registry}\n'
-        for name, text in {"sqitch.conf": conf, "sqitch.plan": PLAN, **SCRIPTS}.items():
-            path = tools.project / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+        turns.write_project(tools, conf, SCRIPTS)
 
     def snapshot(self) -> dict[str, str]:
         conn = mysql_connect(self.server)
@@ -114,11 +101,8 @@ def test_sqitch_continues_a_sqlitch_deployment(
 
 
 def test_logs_read_alike(make_project: Callable[[str], Project]) -> None:
-    project = make_project("log")
+    project = turns.mixed_history(make_project)
     tools, uri = project.tools, project.uri
-    tools.run_sqitch("deploy", "--to", "flips", uri)
-    tools.run_sqlitch("deploy", uri)
-    tools.run_sqitch("revert", "-y", "--to", "@v1", uri)
     for args in (["log", "--oneline"], ["log", "--format", "full"], ["status", "--show-tags"]):
         ours, theirs = (
             tools.run_sqlitch(*args, uri, ok=False),

@@ -21,16 +21,6 @@ from tests.support.servers import uri_with_database as with_database
 from xt.conftest import Tools
 from xt.interop import turns
 
-PLAN = """\
-%syntax-version=1.0.0
-%project=flipr
-%uri=https://example.com/flipr
-
-users 2025-12-01T10:00:00Z Ann Example <ann@example.com> # Users table
-flips [users] 2025-12-01T10:05:00Z Ann Example <ann@example.com> # Flips
-@v1 2025-12-01T10:06:00Z Ann Example <ann@example.com> # First release
-likes [users flips] 2025-12-01T10:10:00Z Ann Example <ann@example.com> # Likes
-"""
 CONF = """\
 [core]
 \tengine = pg
@@ -73,10 +63,7 @@ class Project:
         self.server = server
         self.database = database
         self.uri = with_database(server, database)
-        for name, text in {"sqitch.conf": CONF, "sqitch.plan": PLAN, **SCRIPTS}.items():
-            path = tools.project / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+        turns.write_project(tools, CONF, SCRIPTS)
 
     def snapshot(self) -> str:
         with pg_connect(self.server, self.database) as conn:
@@ -106,11 +93,8 @@ def test_sqitch_continues_a_sqlitch_deployment(
 
 
 def test_logs_and_plans_read_alike(make_project: Callable[[str], Project]) -> None:
-    project = make_project("log")
+    project = turns.mixed_history(make_project)
     tools, uri = project.tools, project.uri
-    tools.run_sqitch("deploy", "--to", "flips", uri)
-    tools.run_sqlitch("deploy", uri)
-    tools.run_sqitch("revert", "-y", "--to", "@v1", uri)
     for args in (
         ["log", "--oneline"],
         ["log", "--format", "full"],

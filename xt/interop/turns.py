@@ -8,10 +8,22 @@ functions run the same turns on every engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from xt.conftest import Tools
+
+#: The plan every engine's interop project deploys (its scripts are the engine's).
+PLAN = """\
+%syntax-version=1.0.0
+%project=flipr
+%uri=https://example.com/flipr
+
+users 2025-12-01T10:00:00Z Ann Example <ann@example.com> # Users table
+flips [users] 2025-12-01T10:05:00Z Ann Example <ann@example.com> # Flips
+@v1 2025-12-01T10:06:00Z Ann Example <ann@example.com> # First release
+likes [users flips] 2025-12-01T10:10:00Z Ann Example <ann@example.com> # Likes
+"""
 
 
 class TurnProject(Protocol):
@@ -22,6 +34,14 @@ class TurnProject(Protocol):
 
 
 MakeProject = Callable[[str], TurnProject]
+
+
+def write_project(tools: Tools, conf: str, scripts: Mapping[str, str]) -> None:
+    """sqitch.conf, the shared plan and the engine's scripts in the tools' project."""
+    for name, text in {"sqitch.conf": conf, "sqitch.plan": PLAN, **scripts}.items():
+        path = tools.project / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 def same_output(ours: Any, theirs: Any) -> None:
@@ -46,7 +66,9 @@ def sqlitch_continues_sqitch(make_project: MakeProject, runner: str) -> None:
     project = make_project("mixed")
     tools, uri = project.tools, project.uri
     tools.run_sqitch("deploy", "--to", "flips", uri)
-    same_output(tools.run_sqlitch("status", uri), tools.run_sqitch("status", uri))
+    status = tools.run_sqlitch("status", uri)
+    same_output(status, tools.run_sqitch("status", uri))
+    assert "likes" in status.stdout  # the undeployed change is listed
 
     tools.run_sqlitch("deploy", "--runner", runner, uri)
     ours = tools.run_sqlitch("verify", "--runner", runner, uri)
@@ -69,3 +91,14 @@ def sqitch_continues_sqlitch(make_project: MakeProject, runner: str) -> None:
     tools.run_sqitch("deploy", uri)
     tools.run_sqitch("revert", "-y", "--to", "users", uri)
     assert project.snapshot() == sqitch_only(make_project)
+
+
+def mixed_history(make_project: MakeProject) -> TurnProject:
+    """A project both tools wrote: Sqitch deploys to flips, SQLitch deploys the
+    rest, Sqitch reverts to @v1."""
+    project = make_project("log")
+    tools, uri = project.tools, project.uri
+    tools.run_sqitch("deploy", "--to", "flips", uri)
+    tools.run_sqlitch("deploy", uri)
+    tools.run_sqitch("revert", "-y", "--to", "@v1", uri)
+    return project
