@@ -60,7 +60,14 @@ if TYPE_CHECKING:
     from sqlitch.plan.model import Change, Dependency
     from sqlitch.target import Target
 
-__all__ = ["DEFAULT_LOCK_TIMEOUT", "REGISTRY_RELEASE", "Engine", "EngineOptions", "Reporter"]
+__all__ = [
+    "DEFAULT_LOCK_TIMEOUT",
+    "REGISTRY_RELEASE",
+    "ChangeObserver",
+    "Engine",
+    "EngineOptions",
+    "Reporter",
+]
 
 REGISTRY_RELEASE = 1.1
 DEFAULT_LOCK_TIMEOUT = 60
@@ -87,6 +94,34 @@ class Reporter(Protocol):
     def ask_yes_no(self, message: str, default: bool | None = None) -> bool: ...
 
 
+class ChangeObserver:
+    """Told about each change a deploy, revert or verify handles.
+
+    No-ops here; JSON output, live progress and -vv timings subclass it
+    (set :attr:`EngineOptions.observer`). ``action`` is "deploy", "revert"
+    or "verify"; ``change`` is the plan ``Change`` or registry
+    ``DeployedChange``. Observers must not write to stdout unless the
+    command's own output is off (``--json`` replaces it).
+    """
+
+    def begin(self, action: str, changes: list[Any]) -> None:
+        """The changes this run will handle, in order (before the first)."""
+
+    def change_started(self, action: str, change: Any) -> None:
+        """A change's work starts."""
+
+    def change_finished(
+        self, action: str, change: Any, *, ok: bool, seconds: float, error: str | None = None
+    ) -> None:
+        """A change's work ended (ok, or failed with ``error``)."""
+
+    def script_ran(self, path: Path, seconds: float) -> None:
+        """A change script finished running (deploy, revert or verify)."""
+
+    def end(self, action: str, *, ok: bool) -> None:
+        """The run ended (after any rollback of a failed deploy)."""
+
+
 @dataclass
 class EngineOptions:
     """Per-command settings (deploy/revert/verify options and config)."""
@@ -99,6 +134,10 @@ class EngineOptions:
     variables: Mapping[str, str] = field(default_factory=dict)
     #: "client", "driver" or None (engine default: client when installed).
     runner: str | None = None
+    #: One transaction for the whole deploy (--atomic, deploy.atomic).
+    atomic: bool = False
+    #: Told about each change handled (JSON output, progress, timings).
+    observer: ChangeObserver = field(default_factory=ChangeObserver)
 
 
 def error_message(exc: BaseException) -> str:
@@ -131,6 +170,8 @@ class Engine:
         self.max_name_length = 0
         self.start_at: str | None = None
         self._deps: dict[str, list[DependencyRecord]] = {}
+        self._shared: tuple[Any, Dialect] | None | bool = False  # False: not worked out
+        self._new_registry = False  # this run created the registry
 
     # ======================================================================
     # hooks: what a database engine supplies
@@ -213,6 +254,24 @@ class Engine:
 
     def translate_error(self, exc: Exception) -> SqlitchError | None:
         """A driver error that escaped the registry, as Sqitch reports it (None: let it be)."""
+        return None
+
+    def shared_registry(self) -> tuple[Any, Dialect] | None:
+        """The driver runner's connection, and a dialect that reaches the
+        registry through it, so that a change's script and its registry rows
+        commit in one transaction (None: the database cannot, e.g. MySQL's
+        DDL commits by itself). Called only when the driver runner is used;
+        the runner must then be a :class:`~sqlitch.engines.runners.TransactionRunner`."""
+        return None
+
+    def atomic_refusal(self) -> str | None:
+        """Why ``--atomic`` cannot work on this database (None: it can)."""
+        return None
+
+    def undo_new_storage(self, *, registry: bool) -> None:
+        """After a failed atomic run: remove what this run created to hold
+        the registry (``registry``: it created the registry) or the target,
+        so the database is left as it was found."""
         return None
 
     def prepare_to_log(self, table: str, project: str) -> None:
@@ -317,6 +376,7 @@ class Engine:
 
     def close(self) -> None:
         """Release the lock, the runner and the registry connection."""
+        self._shared = False
         if self._runner is not None:
             self._runner.close()
             self._runner = None
@@ -326,6 +386,16 @@ class Engine:
         if self._registry is not None:
             self._registry.close()
             self._registry = None
+
+    def close_connections(self) -> None:
+        """Close the runner and the registry connection, keeping the lock
+        (they reopen on next use)."""
+        self._shared = False
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
+        if self._registry is not None:
+            self._registry.close()
 
     def __enter__(self) -> Engine:
         return self
@@ -377,6 +447,20 @@ class Engine:
         if not os.path.exists(path):
             raise hurl(f"{kind.capitalize()} script {path} does not exist", ident=kind)
         return path
+
+    def run_script(self, path: Path, *, quiet: bool = False, in_transaction: bool = False) -> None:
+        """Run a change script through the runner (inside the shared
+        transaction when asked), telling the observer how long it took."""
+        started = time.monotonic()
+        if in_transaction:
+            from sqlitch.engines.runners import TransactionRunner
+
+            runner = self.runner
+            assert isinstance(runner, TransactionRunner)  # noqa: S101 - shared_transaction checked
+            runner.run_in_transaction(path, quiet=quiet)
+        else:
+            self.runner.run(path, quiet=quiet)
+        self.options.observer.script_ran(path, time.monotonic() - started)
 
     # -- transactions ----------------------------------------------------------
     def begin_work(self) -> None:
@@ -612,6 +696,7 @@ class Engine:
             self._deploy(to, mode)
 
     def _deploy(self, to: str | None, mode: str) -> None:
+        self._refuse_atomic("deploy")
         self.lock_destination()
         plan, out = self.plan, self.out
         position = self._sync_plan()
@@ -629,12 +714,15 @@ class Engine:
         if position == to_index:
             out.info("Nothing to deploy (up-to-date)")
             return
+        if self.options.atomic:
+            self._atomic_preflight("deploy", plan.changes[position + 1 : to_index + 1])
         if position == -1:
             if self.registry_initialized():
                 self.upgrade_registry()
             else:
                 out.info(f"Adding registry tables to {self.registry_destination()}")
                 self.initialize()
+                self._new_registry = True
             self.register_project()
         else:
             if to_index < position:
@@ -657,11 +745,20 @@ class Engine:
         if mode not in DEPLOY_MODES:
             raise hurl(f'Unknown deployment mode: "{mode}"', ident="deploy")
         self.max_name_length = max(len(c.format_name_with_tags()) for c in pending)
-        if mode == "change":
-            for change in pending:
-                self.deploy_change(change)
-        else:
-            self._deploy_with_rollback(pending, by_tag=mode == "tag")
+        observer = self.options.observer
+        observer.begin("deploy", pending)
+        ok = False
+        try:
+            if self.options.atomic:
+                self._deploy_atomic(pending)
+            elif mode == "change":
+                for change in pending:
+                    self.deploy_change(change)
+            else:
+                self._deploy_with_rollback(pending, by_tag=mode == "tag")
+            ok = True
+        finally:
+            observer.end("deploy", ok=ok)
 
     def _deploy_with_rollback(self, pending: list[Change], *, by_tag: bool) -> None:
         run: list[Change] = []
@@ -740,15 +837,38 @@ class Engine:
             raise hurl(f"Changes have already been deployed: {listed}", ident="deploy")
 
     def deploy_change(self, change: Change) -> None:
-        out = self.out
         name = change.format_name_with_tags()
-        out.info_literal(f"  + {name} ..", "." * (self.max_name_length - len(name)), " ")
+        self.out.info_literal(f"  + {name} ..", "." * (self.max_name_length - len(name)), " ")
+        observer = self.options.observer
+        observer.change_started("deploy", change)
+        started, error = time.monotonic(), None
+        try:
+            shared = self.shared_transaction(change, "deploy")
+            if shared is None:
+                self._deploy_change_apart(change)
+            else:
+                self._deploy_change_together(change, shared)
+        except Exception as exc:
+            error = error_message(exc)
+            raise
+        finally:
+            observer.change_finished(
+                "deploy",
+                change,
+                ok=error is None,
+                seconds=time.monotonic() - started,
+                error=error,
+            )
+
+    def _deploy_change_apart(self, change: Change) -> None:
+        """Sqitch's way: the script runs on its own, then its rows are recorded."""
+        out = self.out
         self.begin_work()
         try:
             try:
                 script = self._existing_script(change, "deploy")
                 if not self.options.log_only:
-                    self.runner.run(script)
+                    self.run_script(script)
                 try:
                     if self.options.with_verify:
                         self.verify_change(change)
@@ -762,7 +882,7 @@ class Engine:
                     try:
                         self.begin_work()
                         if not self.options.log_only:
-                            self.runner.run(self.script_file(change, "revert"))
+                            self.run_script(self.script_file(change, "revert"))
                     except Exception as exc2:
                         out.vent(error_message(exc2))
                     raise hurl("Deploy failed", ident="private") from exc
@@ -773,6 +893,178 @@ class Engine:
         finally:
             self.finish_work()
 
+    def _deploy_change_together(self, change: Change, shared: tuple[Any, Dialect]) -> None:
+        """The script, its verify and its rows in one transaction on one
+        connection: a failure or a kill at any moment leaves the change
+        either deployed and recorded or not there at all. A failed verify
+        needs no revert script: the rollback undid the deploy."""
+        out, registry = self.out, self.registry
+        try:
+            with registry.borrowed(*shared):
+                registry.begin()
+                try:
+                    self._deploy_in_transaction(change)
+                    registry.commit()
+                except BaseException:
+                    self._rollback_shared()
+                    raise
+        except Exception as exc:
+            private = isinstance(exc, _VerifyOrLogFailed)
+            if private:
+                out.vent(error_message(exc.__cause__ or exc))
+            self.begin_work()
+            try:
+                registry.log_fail_change(change)
+            finally:
+                self.finish_work()
+            out.info("not ok")
+            if private:
+                raise hurl("Deploy failed", ident="private") from exc.__cause__
+            raise
+        out.info("ok")
+
+    def _deploy_in_transaction(self, change: Change) -> None:
+        """One change's work inside an open shared transaction (no output)."""
+        script = self._existing_script(change, "deploy")
+        if not self.options.log_only:
+            self.run_script(script, in_transaction=True)
+        try:
+            if self.options.with_verify:
+                self.verify_change(change, in_transaction=True)
+            self.registry.log_deploy_change(
+                change, self._script_hash(change), self._deps.get(change.id, [])
+            )
+        except Exception as exc:
+            raise _VerifyOrLogFailed() from exc
+
+    def _rollback_shared(self) -> None:
+        """Roll back the shared transaction; a dead connection has already."""
+        try:
+            self.registry.rollback()
+        except Exception:  # noqa: S110 - the connection is gone, and so is its transaction
+            pass
+
+    # -- one transaction per change, or for the whole run ---------------------
+    def shared_transaction(self, change: Change | DeployedChange, action: str) -> Any:
+        """The (connection, dialect) for doing ``change`` in one transaction
+        with its registry rows, or None to do it Sqitch's way (client runner,
+        --log-only, a database that cannot, or a script that cannot run in a
+        transaction: said with -v)."""
+        shared = self._shared_registry()
+        if shared is None:
+            return None
+        blocker = self._transaction_blocker(change, action)
+        if blocker is not None:
+            self.out.debug(f"{blocker}; running {change.name} outside a transaction")
+            return None
+        return shared
+
+    def _shared_registry(self) -> tuple[Any, Dialect] | None:
+        if self._shared is False:
+            shared = None
+            if not self.options.log_only and not self.uses_client():
+                shared = self.shared_registry()
+            self._shared = shared
+        return self._shared  # type: ignore[return-value]
+
+    def _transaction_blocker(self, change: Change | DeployedChange, action: str) -> str | None:
+        """Why a change's script (or, with --verify, its verify script)
+        cannot run inside a transaction: "<file> line <n>: <why>"."""
+        from sqlitch.engines.runners import TransactionRunner
+
+        runner = self.runner
+        if not isinstance(runner, TransactionRunner):
+            return "the runner cannot share the registry's transaction"
+        paths = [self.script_file(change, action)]
+        if action == "deploy" and self.options.with_verify:
+            paths.append(self.script_file(change, "verify"))
+        for path in paths:
+            if path.exists():
+                why = runner.blocker(path)
+                if why is not None:
+                    return why
+        return None
+
+    def _deploy_atomic(self, pending: list[Change]) -> None:
+        """--atomic: every change, its verify and its rows in one transaction,
+        committed once; any failure rolls all of it back and records nothing."""
+        self._run_atomic("deploy", "+", pending, self._deploy_in_transaction)
+
+    def _refuse_atomic(self, action: str) -> None:
+        """--atomic on a database that cannot: one line, before any connection."""
+        if self.options.atomic:
+            refusal = self.atomic_refusal()
+            if refusal is not None:
+                raise hurl(refusal, ident=action)
+
+    def _atomic_preflight(self, action: str, changes: list[Any]) -> None:
+        """Refuse --atomic before anything runs or is written: it needs the
+        driver runner, and every script must be able to run in a transaction."""
+        if self._shared_registry() is None:
+            why = (
+                "--log-only runs no scripts"
+                if self.options.log_only
+                else "it needs the driver runner (--runner driver)"
+            )
+            raise hurl(f"Cannot {action} atomically: {why}", ident=action)
+        for change in changes:
+            blocker = self._transaction_blocker(change, action)
+            if blocker is not None:
+                raise hurl(f"Cannot {action} atomically: {blocker}", ident=action)
+
+    def _run_atomic(
+        self,
+        action: str,
+        sign: str,
+        changes: list[Any],
+        work: Any,
+    ) -> None:
+        """Do ``work(change)`` for each change inside one shared transaction
+        (:meth:`_atomic_preflight` has checked that it can)."""
+        shared = self._shared_registry()
+        assert shared is not None  # noqa: S101 - checked by the preflight
+        out, registry, observer = self.out, self.registry, self.options.observer
+        current: Any = None
+        try:
+            with registry.borrowed(*shared):
+                registry.begin()
+                try:
+                    for change in changes:
+                        current = change
+                        name = change.format_name_with_tags()
+                        out.info_literal(
+                            f"  {sign} {name} ..", "." * (self.max_name_length - len(name)), " "
+                        )
+                        observer.change_started(action, change)
+                        started = time.monotonic()
+                        try:
+                            work(change)
+                        except Exception as exc:
+                            observer.change_finished(
+                                action,
+                                change,
+                                ok=False,
+                                seconds=time.monotonic() - started,
+                                error=error_message(_cause(exc)),
+                            )
+                            raise
+                        out.info("ok")
+                        observer.change_finished(
+                            action, change, ok=True, seconds=time.monotonic() - started
+                        )
+                    registry.commit()
+                except BaseException:
+                    self._rollback_shared()
+                    raise
+        except Exception as exc:
+            out.info("not ok")
+            out.vent(error_message(_cause(exc)))
+            self.undo_new_storage(registry=self._new_registry)
+            name = current.format_name_with_tags() if current is not None else "?"
+            noun = "deployed" if action == "deploy" else "reverted"
+            out.vent(f"{name} failed; nothing was {noun}: the atomic {action} was rolled back")
+            raise hurl(f"{action.capitalize()} failed", ident=action) from None
+
     # ======================================================================
     # revert
     def revert(self, to: str | None = None) -> None:
@@ -780,6 +1072,7 @@ class Engine:
             self._revert(to)
 
     def _revert(self, to: str | None) -> None:
+        self._refuse_atomic("revert")
         self.check_registry()
         self.lock_destination()
         out, plan = self.out, self.plan
@@ -820,9 +1113,21 @@ class Engine:
                     raise hurl("Nothing reverted", ident="revert", exitval=1)
         changes.reverse()
         self.check_revert_dependencies(changes)
+        if self.options.atomic:
+            self._atomic_preflight("revert", changes)
         self.max_name_length = max(len(c.format_name_with_tags()) for c in changes)
-        for change in changes:
-            self.revert_change(change)
+        observer = self.options.observer
+        observer.begin("revert", changes)
+        ok = False
+        try:
+            if self.options.atomic:
+                self._run_atomic("revert", "-", changes, self._revert_in_transaction)
+            else:
+                for change in changes:
+                    self.revert_change(change)
+            ok = True
+        finally:
+            observer.end("revert", ok=ok)
 
     def _list_reverts(self, verb: str, changes: list[DeployedChange]) -> None:
         """-VV lists the changes to revert, oldest first (Sqitch 1.4.0, #702).
@@ -857,15 +1162,37 @@ class Engine:
             raise hurl("\n".join(messages), ident="revert")
 
     def revert_change(self, change: DeployedChange) -> None:
-        out = self.out
         name = change.format_name_with_tags()
-        out.info_literal(f"  - {name} ..", "." * (self.max_name_length - len(name)), " ")
+        self.out.info_literal(f"  - {name} ..", "." * (self.max_name_length - len(name)), " ")
+        observer = self.options.observer
+        observer.change_started("revert", change)
+        started, error = time.monotonic(), None
+        try:
+            shared = self.shared_transaction(change, "revert")
+            if shared is None:
+                self._revert_change_apart(change)
+            else:
+                self._revert_change_together(change, shared)
+        except Exception as exc:
+            error = error_message(_cause(exc))
+            raise
+        finally:
+            observer.change_finished(
+                "revert",
+                change,
+                ok=error is None,
+                seconds=time.monotonic() - started,
+                error=error,
+            )
+
+    def _revert_change_apart(self, change: DeployedChange) -> None:
+        out = self.out
         self.begin_work()
         try:
             try:
                 script = self._existing_script(change, "revert")
                 if not self.options.log_only:
-                    self.runner.run(script)
+                    self.run_script(script)
                 try:
                     self.registry.log_revert_change(change)
                     out.info("ok")
@@ -879,6 +1206,36 @@ class Engine:
                 raise
         finally:
             self.finish_work()
+
+    def _revert_change_together(self, change: DeployedChange, shared: tuple[Any, Dialect]) -> None:
+        """The revert script and the registry's rows in one transaction."""
+        registry = self.registry
+        try:
+            with registry.borrowed(*shared):
+                registry.begin()
+                try:
+                    self._revert_in_transaction(change)
+                    registry.commit()
+                except BaseException:
+                    self._rollback_shared()
+                    raise
+        except _VerifyOrLogFailed as exc:
+            self.out.vent(error_message(_cause(exc)))
+            self.out.info("not ok")
+            raise hurl("Revert failed", ident="revert") from exc.__cause__
+        except Exception:
+            self.out.info("not ok")
+            raise
+        self.out.info("ok")
+
+    def _revert_in_transaction(self, change: DeployedChange) -> None:
+        script = self._existing_script(change, "revert")
+        if not self.options.log_only:
+            self.run_script(script, in_transaction=True)
+        try:
+            self.registry.log_revert_change(change)
+        except Exception as exc:
+            raise _VerifyOrLogFailed() from exc
 
     def planned_deployed_common_ancestor_id(self) -> str | None:
         """The last deployed change whose deploy script still matches the plan."""
@@ -917,7 +1274,13 @@ class Engine:
             latest = self.registry.latest_change_id()
             found = plan.index_of(latest) if latest else None
             to_idx = found if found is not None else plan.count - 1
-        errors = self._verify_changes(from_idx, to_idx, to is None, changes)
+        observer = self.options.observer
+        observer.begin("verify", changes)
+        errors = -1
+        try:
+            errors = self._verify_changes(from_idx, to_idx, to is None, changes)
+        finally:
+            observer.end("verify", ok=errors == 0)
         if errors:
             count = max(1 + to_idx - from_idx, len(changes))
             title = "Verify Summary Report"
@@ -955,28 +1318,41 @@ class Engine:
         width = max(len(n) for n in names)
         seen: set[int] = set()
         errcount = 0
+        observer = self.options.observer
         for i, change in enumerate(changes):
             errs = 0
             name = change.format_name_with_tags()
             out.emit_literal(f"  * {name} ..", "." * (width - len(name)), " ")
+            observer.change_started("verify", change)
+            started, problems = time.monotonic(), []
             plan_index = plan.index_of(change.id)
             reworked = False
             if plan_index is not None:
                 seen.add(plan_index)
                 if plan_index != from_idx + i:
                     out.comment("Out of order")
+                    problems.append("Out of order")
                     errs += 1
                 reworked = plan.changes[plan_index].is_reworked
             else:
                 out.comment("Not present in the plan")
+                problems.append("Not present in the plan")
                 errs += 1
             if not reworked:
                 try:
                     self.verify_change(change)
                 except Exception as exc:
                     out.comment(error_message(exc))
+                    problems.append(error_message(exc))
                     errs += 1
             out.emit("not ok" if errs else "ok")
+            observer.change_finished(
+                "verify",
+                change,
+                ok=not errs,
+                seconds=time.monotonic() - started,
+                error="; ".join(problems) or None,
+            )
             errcount += errs
         for idx in range(from_idx, to_idx + 1):
             if idx in seen:
@@ -992,15 +1368,29 @@ class Engine:
                 out.emit("  * ", change_.format_name_with_tags())
         return errcount
 
-    def verify_change(self, change: Change | DeployedChange) -> None:
+    def verify_change(
+        self, change: Change | DeployedChange, *, in_transaction: bool = False
+    ) -> None:
         path = self.script_file(change, "verify")
         if path.exists():
             try:
-                self.runner.run(path, quiet=self.out.verbosity <= 1)
+                self.run_script(path, quiet=self.out.verbosity <= 1, in_transaction=in_transaction)
             except Exception as exc:
                 raise hurl(f'Verify script "{path}" failed.', ident="verify") from exc
             return
         self.out.vent(f"Verify script {path} does not exist")
+
+
+class _VerifyOrLogFailed(Exception):
+    """A change's script ran, then its verify or its registry rows failed
+    (the cause): reported as Sqitch reports it, before "not ok"."""
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """The error to report for ``exc`` (the cause of a wrapped failure)."""
+    if isinstance(exc, _VerifyOrLogFailed) and exc.__cause__ is not None:
+        return exc.__cause__
+    return exc
 
 
 def _uniq(items: list[str]) -> list[str]:

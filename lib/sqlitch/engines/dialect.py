@@ -51,9 +51,23 @@ class Dialect:
         self.registry = registry
 
     # -- statement text ----------------------------------------------------
+    #: Prefix of registry table names (``"schema".``) where the connection
+    #: does not find them by itself (see :meth:`qualified`).
+    qualifier: str = ""
+
     def table(self, name: str) -> str:
-        """How a statement names registry table ``name`` (pg: ``schema.name``)."""
-        return name
+        """How a statement names registry table ``name``."""
+        return self.qualifier + name
+
+    def qualified(self, qualifier: str) -> Dialect:
+        """This dialect for a connection that reaches the registry tables as
+        ``<qualifier><table>`` and needs no session set-up of its own."""
+        import copy
+
+        other = copy.copy(self)
+        other.qualifier = qualifier
+        other.session_statements = ()
+        return other
 
     def sql(self, text: str) -> str:
         """Fill in ``{table}``/``{now}`` fields and switch placeholders for the driver."""

@@ -443,6 +443,12 @@ class MysqlEngine(Engine):
         statement = set_variables(self.options.variables)
         return f"{statement};\n" if statement else ""
 
+    def atomic_refusal(self) -> str | None:
+        return (
+            f"Cannot deploy or revert atomically on {self.display_name}: its DDL statements"
+            " commit implicitly, so a failure could not be rolled back"
+        )
+
     def driver_runner(self) -> ScriptRunner:
         from sqlitch.engines.mysql_driver import MysqlDriverRunner
 

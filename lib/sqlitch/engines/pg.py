@@ -83,6 +83,22 @@ class PgDialect(Dialect):
         return error_text(exc)
 
 
+class _ClientCursors:
+    """A psycopg connection whose cursors bind client-side (as the registry
+    connection's do), for registry writes on the driver runner's connection."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def cursor(self) -> Any:
+        from psycopg import ClientCursor
+
+        return ClientCursor(self.conn)
+
+    def close(self) -> None:  # the runner owns the connection
+        return None
+
+
 def sqlstate(exc: BaseException) -> str | None:
     """The SQLSTATE of a psycopg error, if it has one."""
     found = getattr(exc, "sqlstate", None)
@@ -122,6 +138,7 @@ class PgEngine(Engine):
         self.dialect = PgDialect(self.target.registry)
         self._server_version: int | None = None
         self.yugabyte = False
+        self._schema_existed = True
 
     # -- where and who ----------------------------------------------------------
     @property
@@ -238,6 +255,41 @@ class PgEngine(Engine):
         from sqlitch.engines.pg_driver import PgDriverRunner
 
         return PgDriverRunner(self.connect, self.script_variables)
+
+    def shared_registry(self) -> tuple[Any, Dialect] | None:
+        from sqlitch.engines.pg_driver import PgDriverRunner
+        from sqlitch.engines.pg_script import quote_identifier
+
+        runner = self.runner
+        if not isinstance(runner, PgDriverRunner) or self.yugabyte:
+            return None
+        conn = runner.shared_connection()
+        return _ClientCursors(conn), self.dialect.qualified(
+            quote_identifier(self.target.registry) + "."
+        )
+
+    def prepare_registry(self) -> None:
+        self._schema_existed = bool(
+            self.registry.value(
+                "SELECT EXISTS(SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?)",
+                (self.target.registry,),
+            )
+        )
+
+    def undo_new_storage(self, *, registry: bool) -> None:
+        """Drop the registry this run created: its schema, if that is new too,
+        else its tables."""
+        if not registry:
+            return
+        from sqlitch.engines.dialect import REGISTRY_TABLES
+        from sqlitch.engines.pg_script import quote_identifier
+
+        schema = quote_identifier(self.target.registry)
+        if not self._schema_existed:
+            self.registry.execute(f"DROP SCHEMA {schema} CASCADE")
+        else:
+            tables = ", ".join(f"{schema}.{t}" for t in REGISTRY_TABLES)
+            self.registry.execute(f"DROP TABLE IF EXISTS {tables} CASCADE")
 
     def edit_registry_sql(self, sql: str) -> str:
         """No CREATE SCHEMA IF NOT EXISTS before 9.3."""

@@ -92,6 +92,8 @@ SESSION_CHECK = "DISCARD SEQUENCES; " + SESSION_STATE
 """What the runner sends after each script to see whether its session changed
 (and, on a new connection, ``SESSION_STATE`` alone to know how it started)."""
 
+_SESSION_RESET = "RESET SESSION AUTHORIZATION; RESET ALL; DISCARD SEQUENCES"
+
 _LEADING_NOISE = r"\A(?:\s+|/\*.*?\*/|--[^\n]*(?:\n|\Z))*"
 # Statements that change what the next session gets: they need a new session.
 _CHANGES_NEW_SESSIONS = re.compile(
@@ -103,6 +105,39 @@ _COPY = re.compile(_LEADING_NOISE + r"COPY\b", re.IGNORECASE | re.DOTALL)
 _CLIENT_STREAM = re.compile(r"\b(?:FROM\s+STDIN|TO\s+STDOUT)\b", re.IGNORECASE)
 _COPY_IN = re.compile(r"\bFROM\s+STDIN\b", re.IGNORECASE)
 _STATUS_AFTER_ROWS = ("INSERT", "UPDATE", "DELETE", "MERGE")
+
+
+# Transaction statements a script may use; inside the engine's transaction
+# they become savepoints.
+_TRANSACTION_WORD = re.compile(
+    _LEADING_NOISE + r"(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)\b(.*)",
+    re.IGNORECASE | re.DOTALL,
+)
+# Statements PostgreSQL refuses inside a transaction block.
+_OUTSIDE_TRANSACTION = re.compile(
+    _LEADING_NOISE + r"(?:(?:CREATE|DROP)\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY"
+    r"|REINDEX\b[^;]*\bCONCURRENTLY"
+    r"|VACUUM\b|(?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE)\b"
+    r"|ALTER\s+SYSTEM\b|ALTER\s+DATABASE\b[^;]*\bSET\s+TABLESPACE\b"
+    r"|CLUSTER\s*;?\s*\Z|(?:CREATE|ALTER|DROP)\s+SUBSCRIPTION\b"
+    r"|PREPARE\s+TRANSACTION\b|(?:COMMIT|ROLLBACK)\s+PREPARED\b"
+    r"|DISCARD\s+ALL\b|(?:COMMIT|ROLLBACK|END|ABORT)\b[^;]*\bAND\s+CHAIN\b"
+    r"|SAVEPOINT\b|RELEASE\b|ROLLBACK\s+(?:WORK\s+|TRANSACTION\s+)?TO\b"
+    r"|SET\s+TRANSACTION\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+_ON_ERROR_STOP_OFF = re.compile(r"^\s*\\(?:set\s+ON_ERROR_STOP\b|unset\s+ON_ERROR_STOP\b)", re.M)
+
+
+def transaction_role(sql: str) -> str | None:
+    """ "begin", "commit" or "rollback" for a script's transaction statement."""
+    match = _TRANSACTION_WORD.match(sql)
+    if match is None:
+        return None
+    word = match.group(1).split()[0].upper()
+    if word in ("BEGIN", "START"):
+        return "begin"
+    return "commit" if word in ("COMMIT", "END") else "rollback"
 
 
 class DriverScriptError(SqlitchError):
@@ -119,6 +154,11 @@ class PgDriverRunner:
         self.variables = dict(variables)
         self._conn: Any = None
         self._baseline: tuple[object, ...] | None = None
+        # A script ran inside the engine's transaction: check the session
+        # once that transaction has ended (before the connection's next use).
+        self._check_pending = False
+        self._renew = False  # the script changed what new sessions get
+        self._savepoints = 0
 
     # -- the connection --------------------------------------------------------------------
     def _connection(self) -> Any:
@@ -144,10 +184,88 @@ class PgDriverRunner:
             with contextlib.suppress(Exception):  # a broken connection closes anyway
                 conn.close()
 
+    def _settled(self) -> None:
+        """After a script that ran in the engine's transaction (now ended):
+        a session it changed is not handed to the next script."""
+        if self._check_pending:
+            self._check_pending = False
+            renew, self._renew = self._renew, False
+            if self._conn is not None and (
+                renew or not (_idle(self._conn) and self._unchanged(self._conn))
+            ):
+                self.close()
+
+    def shared_connection(self) -> Any:
+        """The connection scripts run on, for the engine's registry writes too."""
+        self._settled()
+        return self._connection()
+
+    def blocker(self, path: Path) -> str | None:
+        """A statement that cannot run inside a transaction block, or a script
+        that goes on after errors (which a transaction cannot)."""
+        name = str(path)
+        text = read_script(path, "pg", f"psql: error: {path}: No such file or directory")
+        match = _ON_ERROR_STOP_OFF.search(text)
+        if match is not None:
+            line = text.count("\n", 0, match.start()) + 1
+            return f"{name} line {line}: a script that changes ON_ERROR_STOP"
+        variables = dict(DEFAULT_VARIABLES)
+        variables.update(self.variables)
+        variables["ON_ERROR_STOP"] = "1"
+        reader = ScriptReader(variables)
+        try:
+            for event in reader.events(name, text):
+                if isinstance(event, Statement):
+                    if _OUTSIDE_TRANSACTION.match(event.sql):
+                        words = " ".join(event.sql.split()[:3]).rstrip(";")
+                        return (
+                            f"{name} line {event.start_line}: {words} cannot run inside a"
+                            " transaction"
+                        )
+                    if _COPY.match(event.sql) and _COPY_IN.search(event.sql):
+                        reader.copy_data()
+                elif isinstance(event, Failure):
+                    return None  # the script fails anyway; it will say why
+        except ScriptError:
+            return None
+        return None
+
+    def run_in_transaction(self, path: Path, *, quiet: bool = False) -> None:
+        """Inside the engine's open transaction: the script's BEGIN/COMMIT/
+        ROLLBACK become savepoints, and what it leaves open is rolled back to
+        where it began, as psql's exit would."""
+        name = str(path)
+        text = read_script(path, "pg", f"psql: error: {path}: No such file or directory")
+        conn = self._connection()
+        variables = self._initial_variables(conn)
+        self._rehearse(name, text, variables)
+        session = _Session(conn, variables, quiet=quiet, savepoints=self)
+        self._check_pending = True
+        try:
+            session.run(name, text)
+            session.close_savepoints()
+            # The next script (a verify, the next change of an atomic run)
+            # would get a new session from psql: give it back the settings,
+            # role and sequence state of one. Other leftovers (temporary
+            # objects, prepared statements) end the session after the
+            # transaction, as _settled finds.
+            cursor = conn.cursor()
+            try:
+                cursor.execute(_SESSION_RESET, prepare=False)
+            finally:
+                cursor.close()
+        finally:
+            self._renew = self._renew or session.changed
+
+    def next_savepoint(self) -> str:
+        self._savepoints += 1
+        return f"sqlitch_script_{self._savepoints}"
+
     # -- scripts ------------------------------------------------------------------------------
     def run(self, path: Path, *, quiet: bool = False) -> None:
         name = str(path)
         text = read_script(path, "pg", f"psql: error: {path}: No such file or directory")
+        self._settled()
         conn = self._connection()
         variables = self._initial_variables(conn)
         self._rehearse(name, text, variables)
@@ -214,9 +332,19 @@ class PgDriverRunner:
 class _Session:
     """One script's run on a connection: psql's main loop, with the server."""
 
-    def __init__(self, conn: Any, variables: Mapping[str, str], *, quiet: bool) -> None:
+    def __init__(
+        self,
+        conn: Any,
+        variables: Mapping[str, str],
+        *,
+        quiet: bool,
+        savepoints: PgDriverRunner | None = None,
+    ) -> None:
         self.conn = conn
         self.quiet = quiet
+        # In the engine's transaction: names of the script's open "transactions".
+        self.savepoints = savepoints
+        self.open_savepoints: list[str] = []
         self.encoding = conn.info.encoding
         self.changed = False  # the session now differs from a new one
         self.reader = ScriptReader(variables, standard_strings=self._standard_strings)
@@ -247,9 +375,60 @@ class _Session:
                 pgconn.notice_handler = previous
 
     # -- statements ------------------------------------------------------------------------------
+    def close_savepoints(self) -> None:
+        """What the script left open ends as psql's exit ends it: rolled back."""
+        cursor = self.conn.cursor()
+        try:
+            while self.open_savepoints:
+                name = self.open_savepoints.pop()
+                cursor.execute(f'ROLLBACK TO SAVEPOINT "{name}"; RELEASE SAVEPOINT "{name}"')
+        finally:
+            cursor.close()
+
+    def _in_transaction(self, statement: Statement) -> Statement | None:
+        """A transaction statement turned into its savepoint equivalent (None:
+        not one). Returns a statement to send in its place."""
+        if self.savepoints is None:
+            return None
+        role = transaction_role(statement.sql)
+        if role is None:
+            return None
+        if role == "begin":
+            name = self.savepoints.next_savepoint()
+            self.open_savepoints.append(name)
+            sql = f'SAVEPOINT "{name}"'
+        elif not self.open_savepoints:
+            # psql would get a WARNING ("there is no transaction in progress")
+            # and go on; a no-op keeps going the same way.
+            self._print(
+                f"{self.reader.prefix()}WARNING:  there is no transaction in progress\n",
+                stderr=True,
+            )
+            sql = "SELECT 1 WHERE false"
+        else:
+            name = self.open_savepoints.pop()
+            sql = f'RELEASE SAVEPOINT "{name}"'
+            if role == "rollback":
+                sql = f'ROLLBACK TO SAVEPOINT "{name}"; {sql}'
+        return Statement(sql, statement.file, statement.line, statement.start_line)
+
     def _send(self, statement: Statement) -> None:
         import psycopg
 
+        replaced = self._in_transaction(statement)
+        if replaced is not None:
+            cursor = self.conn.cursor()
+            try:
+                cursor.execute(replaced.sql, prepare=False)
+                while cursor.nextset():
+                    pass
+                self._succeeded(None)
+            except psycopg.Error as exc:
+                self._failed(exc)
+            finally:
+                with contextlib.suppress(Exception):
+                    cursor.close()
+            return
         if _CHANGES_NEW_SESSIONS.match(statement.sql):
             self.changed = True
         cursor = self.conn.cursor()

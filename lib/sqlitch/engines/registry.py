@@ -49,7 +49,8 @@ matches several deployed changes; the engine turns that into Sqitch's report.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -338,6 +339,19 @@ class Registry:
         if self._connection is not None:
             conn, self._connection = self._connection, None
             conn.close()
+
+    @contextmanager
+    def borrowed(self, connection: Connection, dialect: Dialect) -> Iterator[None]:
+        """Read and write through another connection for a while (the driver
+        runner's, so that a script and its rows share one transaction), with
+        ``dialect`` naming the registry tables as that connection sees them.
+        The connection stays its owner's; the clock's state is kept."""
+        saved = (self._connection, self.dialect, self._rendered)
+        self._connection, self.dialect, self._rendered = connection, dialect, {}
+        try:
+            yield
+        finally:
+            self._connection, self.dialect, self._rendered = saved
 
     def _run(self, sql: str, params: Sequence[object] = ()) -> Any:
         """Execute rendered SQL; driver errors become RegistryErrors."""

@@ -25,7 +25,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import Protocol, TextIO, runtime_checkable
 
 from sqlitch.errors import SqlitchError, hurl
 
@@ -42,6 +42,26 @@ class ScriptRunner(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class TransactionRunner(Protocol):
+    """A driver runner that can run a script inside a transaction its caller
+    opened on the runner's connection (the change and its registry rows then
+    commit together)."""
+
+    name: str
+
+    def blocker(self, path: Path) -> str | None:
+        """Why ``path`` cannot run inside a transaction ("<file> line <n>:
+        <why>"), or None. Read without running anything."""
+        ...
+
+    def run_in_transaction(self, path: Path, *, quiet: bool = False) -> None:
+        """Run ``path`` inside the open transaction: the script's own
+        transaction statements become savepoints. A failure raises and leaves
+        the outer transaction for the caller to roll back."""
+        ...
 
 
 class ClientError(SqlitchError):

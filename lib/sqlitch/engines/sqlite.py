@@ -15,6 +15,7 @@ SQLite itself takes, so this never interferes with database access.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from datetime import datetime
@@ -54,6 +55,22 @@ class SqliteDialect(Dialect):
         return str(exc)
 
 
+#: How long a statement waits for another connection's lock (DBD::SQLite's
+#: default, which Sqitch uses): a reader on the registry delays a deploy's
+#: commit rather than failing it.
+BUSY_TIMEOUT = 30.0
+#: The name the registry database is attached under on the target connection.
+REGISTRY_SCHEMA = "sqlitch_registry"
+
+
+def _same_file(one: str, other: str) -> bool:
+    """Whether two database paths name one file (existing or not yet)."""
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return os.path.abspath(one) == os.path.abspath(other)
+
+
 def _swap_base(segment: str, registry: str) -> str:
     """Replace a file name's base with the registry name, keeping its extension."""
     if "." in registry or "." not in segment:
@@ -76,14 +93,86 @@ class SqliteDriverRunner:
     def __init__(self, database: str) -> None:
         self.database = database
         self._conn: sqlite3.Connection | None = None
+        self._savepoints = 0
+        #: Whether connecting created the database file.
+        self.created_file = False
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
+            self.created_file = not os.path.exists(self.database)
             try:
-                self._conn = sqlite3.connect(self.database, isolation_level=None)
+                self._conn = sqlite3.connect(
+                    self.database, isolation_level=None, timeout=BUSY_TIMEOUT
+                )
             except sqlite3.Error as exc:
                 raise hurl(str(exc), ident="sqlite") from None
         return self._conn
+
+    def share_with_registry(self, registry_file: str) -> tuple[sqlite3.Connection, str]:
+        """The target connection with the registry reachable from it, and the
+        prefix that names the registry's tables there (the registry file is
+        attached, unless it is the target file itself)."""
+        conn = self._connection()
+        if _same_file(registry_file, self.database):
+            return conn, '"main".'
+        attached = {row[1] for row in conn.execute("PRAGMA database_list")}
+        if REGISTRY_SCHEMA not in attached:
+            try:
+                conn.execute(f'ATTACH DATABASE ? AS "{REGISTRY_SCHEMA}"', (registry_file,))
+            except sqlite3.Error as exc:
+                raise hurl(str(exc), ident="sqlite") from None
+        return conn, f'"{REGISTRY_SCHEMA}".'
+
+    def blocker(self, path: Path) -> str | None:
+        from sqlitch.engines.sqlite_script import statements, transaction_blocker
+
+        text = read_script(path, "sqlite", f'cannot open "{path}"')
+        for statement in statements(text):
+            why = transaction_blocker(statement.sql)
+            if why is not None:
+                return f"{path} line {statement.line}: {why}"
+        return None
+
+    def run_in_transaction(self, path: Path, *, quiet: bool = False) -> None:
+        """Statement by statement inside the caller's transaction; the
+        script's BEGIN/COMMIT/ROLLBACK become savepoints, and what it leaves
+        uncommitted is rolled back, as the client's exit would."""
+        from sqlitch.engines.sqlite_script import statements, transaction_role
+
+        text = read_script(path, "sqlite", f'cannot open "{path}"')
+        check_driver_script(path, text)
+        conn = self._connection()
+        open_savepoints: list[str] = []
+        try:
+            for statement in statements(text):
+                role = transaction_role(statement.sql)
+                if role is None:
+                    conn.execute(statement.sql).fetchall()
+                elif role == "begin":
+                    if open_savepoints:
+                        raise sqlite3.OperationalError(
+                            "cannot start a transaction within a transaction"
+                        )
+                    name = f"sqlitch_script_{self._savepoints}"
+                    self._savepoints += 1
+                    conn.execute(f'SAVEPOINT "{name}"')
+                    open_savepoints.append(name)
+                elif not open_savepoints:
+                    verb = "commit" if role == "commit" else "rollback"
+                    raise sqlite3.OperationalError(
+                        f"cannot {verb} - no transaction is active"
+                    )
+                else:
+                    name = open_savepoints.pop()
+                    if role == "rollback":
+                        conn.execute(f'ROLLBACK TO "{name}"')
+                    conn.execute(f'RELEASE "{name}"')
+            while open_savepoints:  # left open: gone, as when the client exits
+                name = open_savepoints.pop()
+                conn.execute(f'ROLLBACK TO "{name}"')
+                conn.execute(f'RELEASE "{name}"')
+        except sqlite3.Error as exc:
+            raise hurl(f"{path}: {exc}", ident="sqlite") from None
 
     def run(self, path: Path, *, quiet: bool = False) -> None:
         text = read_script(path, "sqlite", f'cannot open "{path}"')
@@ -135,6 +224,13 @@ class SqliteEngine(Engine):
         super().__init__(*args, **kwargs)
         self.dialect = SqliteDialect(self.target.registry)
         self._lock_fd: int | None = None
+        registry, target = self.registry_file, self.target.uri.dbname
+        if registry and target and _same_file(registry, target):
+            # The target is the registry file: a script run on another
+            # connection must be able to write it while a change's registry
+            # transaction is open, so that transaction takes its lock at its
+            # first statement, after the script (as Sqitch's DBD::SQLite does).
+            self.dialect.begin_statements = ("BEGIN",)
 
     # -- names and files ---------------------------------------------------
     @property
@@ -178,7 +274,7 @@ class SqliteEngine(Engine):
     # -- hooks ----------------------------------------------------------------
     def connect_registry(self) -> sqlite3.Connection:
         path = self.registry_file
-        conn = sqlite3.connect(path or "", isolation_level=None)
+        conn = sqlite3.connect(path or "", isolation_level=None, timeout=BUSY_TIMEOUT)
         conn.create_function("REGEXP", 2, _regexp, deterministic=True)
         return conn
 
@@ -231,6 +327,29 @@ class SqliteEngine(Engine):
 
     def driver_runner(self) -> ScriptRunner:
         return SqliteDriverRunner(self.database)
+
+    def shared_registry(self) -> tuple[Any, Dialect] | None:
+        runner = self.runner
+        path = self.registry_file
+        if not isinstance(runner, SqliteDriverRunner) or path is None:
+            return None
+        conn, qualifier = runner.share_with_registry(path)
+        return conn, self.dialect.qualified(qualifier)
+
+    def undo_new_storage(self, *, registry: bool) -> None:
+        """Delete the registry file this run created, and the target file if
+        the driver's connection created it and it is still empty."""
+        runner = self._runner
+        new_target = isinstance(runner, SqliteDriverRunner) and runner.created_file
+        path = self.registry_file
+        self.close_connections()
+        doomed = [path] if registry and path is not None else []
+        if new_target and os.path.exists(self.database) and not os.path.getsize(self.database):
+            doomed.append(self.database)
+        for name in doomed:
+            for file in (name, name + "-journal"):
+                with contextlib.suppress(OSError):
+                    os.unlink(file)
 
     def run_registry_script(self, path: Path) -> None:
         # An upgrade rebuilds tables: foreign-key actions must not fire meanwhile.
