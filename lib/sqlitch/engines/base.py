@@ -35,6 +35,7 @@ call :meth:`close`, to release the lock and the connections.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -170,7 +171,7 @@ class Engine:
         self.max_name_length = 0
         self.start_at: str | None = None
         self._deps: dict[str, list[DependencyRecord]] = {}
-        self._shared: tuple[Any, Dialect] | None | bool = False  # False: not worked out
+        self._shared: tuple[Any, Dialect] | bool | None = False  # False: not worked out
         self._new_registry = False  # this run created the registry
 
     # ======================================================================
@@ -939,10 +940,8 @@ class Engine:
 
     def _rollback_shared(self) -> None:
         """Roll back the shared transaction; a dead connection has already."""
-        try:
+        with contextlib.suppress(Exception):
             self.registry.rollback()
-        except Exception:  # noqa: S110 - the connection is gone, and so is its transaction
-            pass
 
     # -- one transaction per change, or for the whole run ---------------------
     def shared_transaction(self, change: Change | DeployedChange, action: str) -> Any:

@@ -159,9 +159,7 @@ class SqliteDriverRunner:
                     open_savepoints.append(name)
                 elif not open_savepoints:
                     verb = "commit" if role == "commit" else "rollback"
-                    raise sqlite3.OperationalError(
-                        f"cannot {verb} - no transaction is active"
-                    )
+                    raise sqlite3.OperationalError(f"cannot {verb} - no transaction is active")
                 else:
                     name = open_savepoints.pop()
                     if role == "rollback":

@@ -133,7 +133,7 @@ def _words(sql: str, count: int) -> list[str]:
 
 
 def transaction_role(sql: str) -> str | None:
-    """"begin", "commit" or "rollback" for a transaction statement, else None."""
+    """The role of a transaction statement: "begin", "commit", "rollback"; else None."""
     words = _words(sql, 2)
     if not words:
         return None
