@@ -865,6 +865,7 @@ class Engine:
         """Sqitch's way: the script runs on its own, then its rows are recorded."""
         out = self.out
         self.begin_work()
+        marker = self._mark_interrupted(change, "deploy")
         try:
             try:
                 script = self._existing_script(change, "deploy")
@@ -893,6 +894,7 @@ class Engine:
                 raise
         finally:
             self.finish_work()
+            _forget(marker)
 
     def _deploy_change_together(self, change: Change, shared: tuple[Any, Dialect]) -> None:
         """The script, its verify and its rows in one transaction on one
@@ -942,6 +944,52 @@ class Engine:
         """Roll back the shared transaction; a dead connection has already."""
         with contextlib.suppress(Exception):
             self.registry.rollback()
+
+    # -- a script run apart from its record: leave a trace while it runs -----
+    def interrupted_marker(self) -> Path:
+        """Where a change whose script runs apart from its registry record is
+        noted until the record is committed (a file per registry, in the
+        user's cache directory): left behind, it names the change a killed
+        run may have applied without recording it."""
+        import hashlib
+
+        base = self.target.env.get("XDG_CACHE_HOME") or os.path.join(
+            os.path.expanduser("~"), ".cache"
+        )
+        key = f"{self.key}\n{self.registry_destination()}\n{self.plan.project}"
+        digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()
+        return Path(base) / "sqlitch" / "interrupted" / digest
+
+    def _mark_interrupted(self, change: Change | DeployedChange, action: str) -> Path | None:
+        if self.options.log_only:
+            return None
+        path = self.interrupted_marker()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"{action}\n{change.id}\n{change.format_name_with_tags()}\n")
+        except OSError:
+            return None  # best effort: no cache directory, no trace
+        return path
+
+    def interrupted_change(self) -> tuple[str, str] | None:
+        """(action, change name) of a change whose script a killed run may
+        have applied (deploy) or undone (revert) without its record, when the
+        registry still disagrees with the trace it left; else None."""
+        path = self.interrupted_marker()
+        try:
+            action, change_id, name = path.read_text().splitlines()[:3]
+        except (OSError, ValueError):
+            return None
+        from sqlitch.engines.registry import RegistryError
+
+        try:
+            deployed = self.registry.is_deployed_change(change_id)
+        except RegistryError:
+            return None
+        if (action == "deploy" and not deployed) or (action == "revert" and deployed):
+            return action, name
+        _forget(path)  # the record was written after all
+        return None
 
     # -- one transaction per change, or for the whole run ---------------------
     def shared_transaction(self, change: Change | DeployedChange, action: str) -> Any:
@@ -1187,6 +1235,7 @@ class Engine:
     def _revert_change_apart(self, change: DeployedChange) -> None:
         out = self.out
         self.begin_work()
+        marker = self._mark_interrupted(change, "revert")
         try:
             try:
                 script = self._existing_script(change, "revert")
@@ -1205,6 +1254,7 @@ class Engine:
                 raise
         finally:
             self.finish_work()
+            _forget(marker)
 
     def _revert_change_together(self, change: DeployedChange, shared: tuple[Any, Dialect]) -> None:
         """The revert script and the registry's rows in one transaction."""
@@ -1359,6 +1409,9 @@ class Engine:
             name = plan.changes[idx].format_name_with_tags()
             out.emit_literal(f"  * {name} ..", "." * (width - len(name)), " ", "not ok", " ")
             out.comment("Not deployed")
+            observer.change_finished(
+                "verify", plan.changes[idx], ok=False, seconds=0.0, error="Not deployed"
+            )
             errcount += 1
         if pending and to_idx < plan.count - 1:
             rest = plan.changes[to_idx + 1 :]
@@ -1383,6 +1436,12 @@ class Engine:
 class _VerifyOrLogFailed(Exception):
     """A change's script ran, then its verify or its registry rows failed
     (the cause): reported as Sqitch reports it, before "not ok"."""
+
+
+def _forget(marker: Path | None) -> None:
+    if marker is not None:
+        with contextlib.suppress(OSError):
+            marker.unlink()
 
 
 def _cause(exc: BaseException) -> BaseException:
