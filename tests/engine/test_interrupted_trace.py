@@ -48,14 +48,16 @@ def _project(root: Path, slow_b: bool) -> None:
 
 
 def _markers(cache: Path) -> list[Path]:
-    folder = cache / "sqlitch" / "interrupted"
+    folder = cache / f"sqlitch-{os.getuid()}" / "interrupted"
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
 @pytest.fixture
 def cache(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = isolated_env.parent / "cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(path))
+    path = isolated_env.parent / "tmp"
+    path.mkdir()
+    monkeypatch.setenv("TMPDIR", str(path))
+    monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
     return path
 
 

@@ -22,7 +22,13 @@ a fake engine):
   optionally :meth:`registry_client_command` and :meth:`edit_registry_sql`
   (registry scripts given other client options, or adapted to old servers);
 - locking: :meth:`try_lock`, optionally :meth:`wait_lock` (the default polls
-  ``try_lock`` with backoff), :meth:`release_lock`.
+  ``try_lock`` with backoff), :meth:`release_lock`;
+- dry runs and ``--sql`` files (:mod:`sqlitch.engines.preview`):
+  :meth:`connect_registry_read_only`, and the ``script_*`` hooks
+  (:meth:`script_registry_dialect`, :meth:`script_literal`,
+  :meth:`script_preamble`, :meth:`script_registry_creation`,
+  :meth:`script_change`, :meth:`script_registry_block`,
+  :meth:`script_run_hint`).
 
 The base class chooses the runner (:meth:`uses_client`), runs registry SQL
 through the client or the driver (:meth:`run_registry_file`), and owns the
@@ -39,7 +45,7 @@ import contextlib
 import os
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -56,6 +62,8 @@ from sqlitch.engines.registry import (
 from sqlitch.errors import SqlitchError, hurl
 
 if TYPE_CHECKING:
+    from sqlitch.engines.preview import DeployPreview, Simulation
+    from sqlitch.engines.registry import State
     from sqlitch.engines.runners import ClientRunner, ScriptRunner
     from sqlitch.plan import Plan
     from sqlitch.plan.model import Change, Dependency
@@ -139,6 +147,12 @@ class EngineOptions:
     atomic: bool = False
     #: Told about each change handled (JSON output, progress, timings).
     observer: ChangeObserver = field(default_factory=ChangeObserver)
+    #: Change nothing (--dry-run, --sql): the registry is read over a
+    #: read-only connection and no lock is taken (sqlitch.engines.preview).
+    dry_run: bool = False
+    #: -vvv: told what the script runner sends, as ``(kind, text)``: "sql"
+    #: (a driver runner's SQL) or "exec" (a client's command line).
+    trace: Callable[[str, str], None] | None = None
 
 
 def error_message(exc: BaseException) -> str:
@@ -173,6 +187,12 @@ class Engine:
         self._deps: dict[str, list[DependencyRecord]] = {}
         self._shared: tuple[Any, Dialect] | bool | None = False  # False: not worked out
         self._new_registry = False  # this run created the registry
+        self._marker: Path | None = None
+        #: Dry runs and --sql: the registry is read over a connection that
+        #: cannot write (:meth:`connect_registry_read_only`), and what a
+        #: revert in the same run would have removed is pretended gone.
+        self._read_only = self.options.dry_run
+        self._simulated: Simulation | None = None
 
     # ======================================================================
     # hooks: what a database engine supplies
@@ -280,6 +300,52 @@ class Engine:
         fractional seconds waits for the next second there)."""
         return None
 
+    def connect_registry_read_only(self) -> Any:
+        """A registry connection for dry runs and ``--sql`` files: it cannot
+        write, and opening it creates nothing (no database file, schema or
+        database). A registry that is not there reads as missing tables.
+        Default: :meth:`connect_registry`."""
+        return self.connect_registry()
+
+    # -- SQL files (deploy --sql, revert --sql: sqlitch.engines.preview) ------
+    def script_registry_dialect(self) -> Dialect:
+        """The dialect a ``--sql`` file's registry statements are written in:
+        the registry tables named as the client's session on the target
+        reaches them, "now" from the database's clock, one statement at a time."""
+        raise NotImplementedError
+
+    def script_literal(self, sql: str, params: Sequence[object]) -> str:
+        """A rendered registry statement with its values written in as SQL
+        literals (default: standard SQL literals for ``?`` placeholders)."""
+        from sqlitch.engines.preview import qmark_literals
+
+        return qmark_literals(sql, params)
+
+    def script_preamble(self) -> str:
+        """What a ``--sql`` file starts with: client settings, the script
+        variables, the registry made reachable."""
+        return ""
+
+    def script_registry_creation(self) -> str:
+        """SQL, run by the client on the target, that creates the registry
+        (what :meth:`create_registry` does)."""
+        raise NotImplementedError
+
+    def script_change(self, text: str) -> str:
+        """A change script's text as a ``--sql`` file holds it: a last
+        statement the client would send at the end of the file terminated,
+        and followed by what makes the next script start as it would in a
+        client run of its own."""
+        return text if text.endswith("\n") or not text else text + "\n"
+
+    def script_registry_block(self, statements: list[str]) -> str:
+        """Registry statements (values written in) as a ``--sql`` file runs them."""
+        return "".join(f"{statement};\n" for statement in statements)
+
+    def script_run_hint(self, file: str) -> str:
+        """The command line that runs the ``--sql`` file ``file`` on the target."""
+        raise NotImplementedError
+
     # ======================================================================
     # templates built on the hooks
     def uses_client(self) -> bool:
@@ -358,8 +424,9 @@ class Engine:
     @property
     def registry(self) -> Registry:
         if self._registry is None:
+            connect = self.connect_registry_read_only if self._read_only else self.connect_registry
             self._registry = Registry(
-                connect=self.connect_registry,
+                connect=connect,
                 dialect=self.dialect,
                 project=self.plan.project,
                 user_name=self.out.user_name,
@@ -373,6 +440,8 @@ class Engine:
     def runner(self) -> ScriptRunner:
         if self._runner is None:
             self._runner = self.make_runner()
+            if self.options.trace is not None:
+                self._runner.trace = self.options.trace
         return self._runner
 
     def close(self) -> None:
@@ -532,10 +601,12 @@ class Engine:
             ident="engine",
         )
 
-    def upgrade_registry(self) -> None:
+    def registry_upgrades(self) -> tuple[float, list[tuple[float, Path]]]:
+        """The registry's release and the upgrade scripts that bring it to
+        the latest (none: it is current); read only."""
         old, new = self.registry.version(), self.registry_release
         if old == new:
-            return
+            return old, []
         if new < old:
             raise hurl(
                 f"Registry version is {_num(old)} but {_num(new)} is the latest known."
@@ -548,6 +619,13 @@ class Engine:
                 f' "{self.sql_file(f"upgrade-{_num(new)}.*")}"',
                 ident="engine",
             )
+        return old, scripts
+
+    def upgrade_registry(self) -> None:
+        old, scripts = self.registry_upgrades()
+        if not scripts:
+            return
+        new = self.registry_release
         self.out.info(f"Upgrading the Sqitch registry from {_num(old)} to {_num(new)}")
         for version, path in scripts:
             self.out.info(f"  * From {_num(old)} to {_num(version)}")
@@ -560,6 +638,12 @@ class Engine:
         self.registry.register_release(self.registry_release)
 
     def register_project(self) -> None:
+        if self.project_to_register():
+            self.registry.insert_project(self.plan.project, self.plan.uri)
+
+    def project_to_register(self) -> bool:
+        """Whether the plan's project needs registering; refuses one that
+        clashes with a registered project or URI (read only)."""
         reg, project, uri = self.registry, self.plan.project, self.plan.uri
         known, reg_uri = reg.project_uri(project)
         if known:
@@ -579,7 +663,7 @@ class Engine:
                     f" {reg_uri}",
                     ident="engine",
                 )
-            return
+            return False
         if uri is not None:
             other = reg.project_for_uri(uri)
             if other is not None:
@@ -588,7 +672,7 @@ class Engine:
                     " using that URI",
                     ident="engine",
                 )
-        reg.insert_project(project, uri)
+        return True
 
     # ======================================================================
     # lookups
@@ -659,9 +743,12 @@ class Engine:
 
     # ======================================================================
     # deploy
-    def _sync_plan(self) -> int:
-        """The plan index of the latest deployed change (-1: none)."""
-        state = self.registry.current_state()
+    def _sync_plan(self, preview: DeployPreview | None = None) -> int:
+        """The plan index of the latest deployed change (-1: none). Brings
+        the registry up to date with the plan (its release, placeholder
+        script hashes, the latest change's new tags), or with ``preview``
+        notes there what that would write."""
+        state = self.registry.current_state() if preview is None else self._deployed_state()
         if state is None:
             return -1
         idx = self.plan.index_of(state.change_id)
@@ -673,19 +760,72 @@ class Engine:
             )
         script_hash = state.script_hash
         if not state.has_script_hash:
-            self.upgrade_registry()
+            self._upgrade_registry(preview)
             script_hash = state.change_id
         if script_hash and script_hash == state.change_id:
-            self.registry.update_script_hashes(
-                (c.id, self._script_hash(c)) for c in self.plan.changes
-            )
+            if preview is None:
+                self.registry.update_script_hashes(
+                    (c.id, self._script_hash(c)) for c in self.plan.changes
+                )
+            else:
+                self.out.info("Would record the deploy scripts' hashes in the registry")
+                preview.update_hashes = True
         change = self.plan.changes[idx]
         if change.tags:
-            self.registry.log_new_tags(change)
+            if preview is None:
+                self.registry.log_new_tags(change)
+            else:
+                tags = [t for t in change.tags if not self.registry.is_deployed_tag(t.id)]
+                if tags:
+                    names = " ".join(t.format_name for t in tags)
+                    self.out.info(f"Would record tags {names} of {change.format_name}")
+                preview.tagged, preview.new_tags = change, tags
             self.start_at = change.format_name + change.tags[-1].format_name
         else:
             self.start_at = change.format_name
         return idx
+
+    def _upgrade_registry(self, preview: DeployPreview | None) -> None:
+        """Upgrade the registry, or note in ``preview`` that it would be."""
+        if preview is None:
+            self.upgrade_registry()
+            return
+        if preview.upgrades:
+            return  # noted already (the sync found an old registry)
+        old, scripts = self.registry_upgrades()
+        if scripts:
+            self.out.info(
+                f"Would upgrade the Sqitch registry from {_num(old)} to"
+                f" {_num(self.registry_release)}"
+            )
+            preview.upgrade_from, preview.upgrades = old, scripts
+
+    def _deployed_state(self) -> State | None:
+        """The latest deployed change as a dry run sees it: what a revert
+        earlier in the same dry run (rebase, checkout) would leave."""
+        simulated = self._simulated
+        if simulated is None or not simulated.reverted:
+            return self.registry.current_state()
+        from sqlitch.engines.registry import State
+
+        left = [c for c in self.registry.deployed_changes() if c.id not in simulated.reverted]
+        if not left:
+            return None
+        last = left[-1]
+        return State(
+            change_id=last.id,
+            script_hash=last.script_hash,
+            change=last.name,
+            project=last.project,
+            note=last.note,
+            committer_name="",
+            committer_email="",
+            committed_at=last.timestamp,
+            planner_name=last.planner_name,
+            planner_email=last.planner_email,
+            planned_at=last.timestamp,
+            tags=list(last.tags),
+        )
 
     def _script_hash(self, change: Change) -> str | None:
         from sqlitch.plan import script_hash
@@ -699,53 +839,9 @@ class Engine:
     def _deploy(self, to: str | None, mode: str) -> None:
         self._refuse_atomic("deploy")
         self.lock_destination()
-        plan, out = self.plan, self.out
-        position = self._sync_plan()
-        to_index = plan.count - 1
-        if to_index < 0:
-            raise hurl("Nothing to deploy (empty plan)", ident="plan")
-        if to is not None:
-            found = plan.index_of(to)
-            if found is None:
-                raise hurl(f'Unknown change: "{to}"', ident="plan")
-            to_index = found
-            if to_index == position:
-                out.info(f'Nothing to deploy (already at "{to}")')
-                return
-        if position == to_index:
-            out.info("Nothing to deploy (up-to-date)")
+        pending = self._plan_deploy(to, mode)
+        if pending is None:
             return
-        if self.options.atomic:
-            self._atomic_preflight("deploy", plan.changes[position + 1 : to_index + 1])
-        if position == -1:
-            if self.registry_initialized():
-                self.upgrade_registry()
-            else:
-                out.info(f"Adding registry tables to {self.registry_destination()}")
-                self.initialize()
-                self._new_registry = True
-            self.register_project()
-        else:
-            if to_index < position:
-                raise hurl(
-                    'Cannot deploy to an earlier change; use "revert" instead', ident="deploy"
-                )
-            self.upgrade_registry()
-        if to is not None:
-            target_change = plan.changes[to_index].format_name_with_tags()
-            out.info(f"Deploying changes through {target_change} to {self.destination}")
-        else:
-            out.info(f"Deploying changes to {self.destination}")
-
-        pending = plan.changes[position + 1 : to_index + 1]
-        # Sqitch 1.4.0 (#702, #785, #787): -VV lists what is about to happen.
-        out.debug("Will deploy the following changes:")
-        for change in pending:
-            out.debug(change.format_name_with_tags())
-        self.check_deploy_dependencies(pending)
-        if mode not in DEPLOY_MODES:
-            raise hurl(f'Unknown deployment mode: "{mode}"', ident="deploy")
-        self.max_name_length = max(len(c.format_name_with_tags()) for c in pending)
         observer = self.options.observer
         observer.begin("deploy", pending)
         ok = False
@@ -760,6 +856,77 @@ class Engine:
             ok = True
         finally:
             observer.end("deploy", ok=ok)
+
+    def _plan_deploy(
+        self, to: str | None, mode: str, preview: DeployPreview | None = None
+    ) -> list[Change] | None:
+        """The changes to deploy (None: nothing to deploy), worked out in
+        Sqitch's order: sync with the registry, the --to checks, the
+        registry's creation or upgrade and the project's registration, then
+        the dependency and mode checks. Writes as it goes; with ``preview``
+        (a dry run, --sql) it writes nothing and notes there what it would."""
+        plan, out = self.plan, self.out
+        position = self._sync_plan(preview)
+        to_index = plan.count - 1
+        if to_index < 0:
+            raise hurl("Nothing to deploy (empty plan)", ident="plan")
+        if to is not None:
+            found = plan.index_of(to)
+            if found is None:
+                raise hurl(f'Unknown change: "{to}"', ident="plan")
+            to_index = found
+            if to_index == position:
+                out.info(f'Nothing to deploy (already at "{to}")')
+                return None
+        if position == to_index:
+            out.info("Nothing to deploy (up-to-date)")
+            return None
+        if self.options.atomic:
+            changes = plan.changes[position + 1 : to_index + 1]
+            if preview is None:
+                self._atomic_preflight("deploy", changes)
+            else:
+                self._atomic_preview("deploy", changes)
+        if position == -1:
+            if self.registry_initialized():
+                self._upgrade_registry(preview)
+                register = preview is None or self.project_to_register()
+            elif preview is None:
+                out.info(f"Adding registry tables to {self.registry_destination()}")
+                self.initialize()
+                self._new_registry = True
+                register = True
+            else:
+                out.info(f"Would add registry tables to {self.registry_destination()}")
+                preview.create_registry = register = True
+                self._simulation().no_registry = True
+            if preview is None:
+                self.register_project()
+            else:
+                preview.register_project = register
+        else:
+            if to_index < position:
+                raise hurl(
+                    'Cannot deploy to an earlier change; use "revert" instead', ident="deploy"
+                )
+            self._upgrade_registry(preview)
+        verb = "Deploying" if preview is None else "Would deploy"
+        if to is not None:
+            target_change = plan.changes[to_index].format_name_with_tags()
+            out.info(f"{verb} changes through {target_change} to {self.destination}")
+        else:
+            out.info(f"{verb} changes to {self.destination}")
+
+        pending = plan.changes[position + 1 : to_index + 1]
+        # Sqitch 1.4.0 (#702, #785, #787): -VV lists what is about to happen.
+        out.debug("Will deploy the following changes:")
+        for change in pending:
+            out.debug(change.format_name_with_tags())
+        self.check_deploy_dependencies(pending)
+        if mode not in DEPLOY_MODES:
+            raise hurl(f'Unknown deployment mode: "{mode}"', ident="deploy")
+        self.max_name_length = max(len(c.format_name_with_tags()) for c in pending)
+        return pending
 
     def _deploy_with_rollback(self, pending: list[Change], *, by_tag: bool) -> None:
         run: list[Change] = []
@@ -801,7 +968,7 @@ class Engine:
         for change in changes:
             for dep in change.conflicts:
                 dep_id = self._dependency_plan_id(dep)
-                if (dep_id is not None and dep_id in seen) or self.change_id_for_depend(dep):
+                if (dep_id is not None and dep_id in seen) or self._deployed_dependency(dep):
                     conflicts.append(dep.as_string(project))
             records: list[DependencyRecord] = []
             for dep in change.requires:
@@ -809,7 +976,7 @@ class Engine:
                 resolved = (
                     seen[dep_id].id
                     if dep_id is not None and dep_id in seen
-                    else self.change_id_for_depend(dep)
+                    else self._deployed_dependency(dep)
                 )
                 if not resolved:
                     required.append(dep.as_string(project))
@@ -830,12 +997,73 @@ class Engine:
             messages.append(f"Missing required {noun}: {' '.join(required)}")
         if messages:
             raise hurl("\n".join(messages), ident="deploy")
-        ids = self.registry.are_deployed_changes([c.id for c in changes])
+        ids = self._deployed_among([c.id for c in changes])
         if ids:
             listed = ", ".join(f"{seen[i].format_name_with_tags()} ({i})" for i in ids)
             if len(ids) == 1:
                 raise hurl(f'Change "{listed}" has already been deployed', ident="deploy")
             raise hurl(f"Changes have already been deployed: {listed}", ident="deploy")
+
+    # -- what a dry run pretends ------------------------------------------------
+    def _simulation(self) -> Simulation:
+        if self._simulated is None:
+            from sqlitch.engines.preview import Simulation
+
+            self._simulated = Simulation()
+        return self._simulated
+
+    def _deployed_dependency(self, dep: Dependency) -> str | None:
+        """The deployed change ID ``dep`` resolves to (as :meth:`change_id_for_depend`),
+        as a dry run sees the registry: not there yet, or with the changes
+        an earlier revert of the same dry run removes gone."""
+        simulated = self._simulated
+        if simulated is not None and simulated.no_registry:
+            if dep.id is None and not dep.change and not dep.tag:
+                raise hurl(
+                    f"Invalid dependency: {dep.as_string(self.plan.project)}", ident="engine"
+                )
+            self._dependency_plan_id(dep)
+            return None
+        found = self.change_id_for_depend(dep)
+        if simulated is not None and found in simulated.reverted:
+            return None
+        return found
+
+    def _deployed_among(self, ids: list[str]) -> list[str]:
+        """Which of ``ids`` are deployed (as a dry run sees the registry)."""
+        simulated = self._simulated
+        if simulated is not None and simulated.no_registry:
+            return []
+        found = self.registry.are_deployed_changes(ids)
+        if simulated is not None:
+            found = [i for i in found if i not in simulated.reverted]
+        return found
+
+    def _atomic_preview(self, action: str, changes: list[Any]) -> None:
+        """:meth:`_atomic_preflight` for a dry run: the same refusals, worked
+        out without opening the runner's connection."""
+        from sqlitch.engines.runners import TransactionRunner
+
+        if self.options.log_only:
+            raise hurl(f"Cannot {action} atomically: --log-only runs no scripts", ident=action)
+        runner = None if self.uses_client() else self.driver_runner()
+        try:
+            if not isinstance(runner, TransactionRunner):
+                raise hurl(
+                    f"Cannot {action} atomically: it needs the driver runner (--runner driver)",
+                    ident=action,
+                )
+            for change in changes:
+                paths = [self.script_file(change, action)]
+                if action == "deploy" and self.options.with_verify:
+                    paths.append(self.script_file(change, "verify"))
+                for path in paths:
+                    why = runner.blocker(path) if path.exists() else None
+                    if why is not None:
+                        raise hurl(f"Cannot {action} atomically: {why}", ident=action)
+        finally:
+            if runner is not None:
+                runner.close()
 
     def deploy_change(self, change: Change) -> None:
         name = change.format_name_with_tags()
@@ -948,24 +1176,27 @@ class Engine:
     # -- a script run apart from its record: leave a trace while it runs -----
     def interrupted_marker(self) -> Path:
         """Where a change whose script runs apart from its registry record is
-        noted until the record is committed (a file per registry, in the
-        user's cache directory): left behind, it names the change a killed
-        run may have applied without recording it."""
-        import hashlib
+        noted until the record is committed (a file per registry, in a
+        private folder of the system's temporary directory, never in the
+        project or the home directory): left behind, it names the change a
+        killed run may have applied without recording it."""
+        if self._marker is None:
+            import hashlib
+            import tempfile
 
-        base = self.target.env.get("XDG_CACHE_HOME") or os.path.join(
-            os.path.expanduser("~"), ".cache"
-        )
-        key = f"{self.key}\n{self.registry_destination()}\n{self.plan.project}"
-        digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()
-        return Path(base) / "sqlitch" / "interrupted" / digest
+            key = f"{self.key}\n{self.registry_destination()}\n{self.plan.project}"
+            digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()
+            owner = os.getuid() if hasattr(os, "getuid") else 0
+            folder = Path(tempfile.gettempdir()) / f"sqlitch-{owner}" / "interrupted"
+            self._marker = folder / digest
+        return self._marker
 
     def _mark_interrupted(self, change: Change | DeployedChange, action: str) -> Path | None:
         if self.options.log_only:
             return None
         path = self.interrupted_marker()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             path.write_text(f"{action}\n{change.id}\n{change.format_name_with_tags()}\n")
         except OSError:
             return None  # best effort: no cache directory, no trace
@@ -1122,44 +1353,9 @@ class Engine:
         self._refuse_atomic("revert")
         self.check_registry()
         self.lock_destination()
-        out, plan = self.out, self.plan
-        if to is not None:
-            change = self.change_for_key(to)
-            if change is None:
-                if plan.find(to) is not None:
-                    raise hurl(f'Change not deployed: "{to}"', ident="revert")
-                raise hurl(f'Unknown change: "{to}"', ident="revert")
-            changes = self.registry.deployed_changes_since(change.id)
-            if not changes:
-                out.info(f'No changes deployed since: "{to}"')
-                return
-            label = change.format_name_with_tags()
-            if self.options.no_prompt:
-                out.info(f"Reverting changes to {label} from {self.destination}")
-                self._list_reverts("Will", changes)
-            else:
-                self._list_reverts("Would", changes)
-                if not out.ask_yes_no(
-                    f"Revert changes to {label} from {self.destination}?",
-                    self.options.prompt_accept,
-                ):
-                    raise hurl("Nothing reverted", ident="revert:confirm", exitval=1)
-        else:
-            changes = self.registry.deployed_changes()
-            if not changes:
-                out.info("Nothing to revert (nothing deployed)")
-                return
-            if self.options.no_prompt:
-                out.info(f"Reverting all changes from {self.destination}")
-                self._list_reverts("Will", changes)
-            else:
-                self._list_reverts("Would", changes)
-                if not out.ask_yes_no(
-                    f"Revert all changes from {self.destination}?", self.options.prompt_accept
-                ):
-                    raise hurl("Nothing reverted", ident="revert", exitval=1)
-        changes.reverse()
-        self.check_revert_dependencies(changes)
+        changes = self._plan_revert(to)
+        if changes is None:
+            return
         if self.options.atomic:
             self._atomic_preflight("revert", changes)
         self.max_name_length = max(len(c.format_name_with_tags()) for c in changes)
@@ -1175,6 +1371,56 @@ class Engine:
             ok = True
         finally:
             observer.end("revert", ok=ok)
+
+    def _plan_revert(self, to: str | None, *, dry: bool = False) -> list[DeployedChange] | None:
+        """The changes to revert, newest first (None: nothing to revert),
+        once confirmed and checked against the changes that require them.
+        A ``dry`` run asks nothing and says what it would revert."""
+        out, plan = self.out, self.plan
+        if to is not None:
+            change = self.change_for_key(to)
+            if change is None:
+                if plan.find(to) is not None:
+                    raise hurl(f'Change not deployed: "{to}"', ident="revert")
+                raise hurl(f'Unknown change: "{to}"', ident="revert")
+            changes = self.registry.deployed_changes_since(change.id)
+            if not changes:
+                out.info(f'No changes deployed since: "{to}"')
+                return None
+            label = change.format_name_with_tags()
+            if dry:
+                out.info(f"Would revert changes to {label} from {self.destination}")
+                self._list_reverts("Will", changes)
+            elif self.options.no_prompt:
+                out.info(f"Reverting changes to {label} from {self.destination}")
+                self._list_reverts("Will", changes)
+            else:
+                self._list_reverts("Would", changes)
+                if not out.ask_yes_no(
+                    f"Revert changes to {label} from {self.destination}?",
+                    self.options.prompt_accept,
+                ):
+                    raise hurl("Nothing reverted", ident="revert:confirm", exitval=1)
+        else:
+            changes = self.registry.deployed_changes()
+            if not changes:
+                out.info("Nothing to revert (nothing deployed)")
+                return None
+            if dry:
+                out.info(f"Would revert all changes from {self.destination}")
+                self._list_reverts("Will", changes)
+            elif self.options.no_prompt:
+                out.info(f"Reverting all changes from {self.destination}")
+                self._list_reverts("Will", changes)
+            else:
+                self._list_reverts("Would", changes)
+                if not out.ask_yes_no(
+                    f"Revert all changes from {self.destination}?", self.options.prompt_accept
+                ):
+                    raise hurl("Nothing reverted", ident="revert", exitval=1)
+        changes.reverse()
+        self.check_revert_dependencies(changes)
+        return changes
 
     def _list_reverts(self, verb: str, changes: list[DeployedChange]) -> None:
         """-VV lists the changes to revert, oldest first (Sqitch 1.4.0, #702).
@@ -1295,6 +1541,52 @@ class Engine:
                 if i >= len(changes) or change.script_hash != self._script_hash(changes[i]):
                     return deployed[i - 1].id if i else None
             return deployed[-1].id if deployed else None
+
+    # ======================================================================
+    # dry runs and SQL files (sqlitch.engines.preview)
+    def start_dry_run(self) -> None:
+        """From now on, change nothing: the registry is read over a read-only
+        connection (:meth:`connect_registry_read_only`) and no lock is taken."""
+        if not self._read_only:
+            if self._registry is not None:
+                self._registry.close()
+                self._registry = None
+            self._read_only = True
+        self._simulation()
+
+    def dry_run_deploy(
+        self, to: str | None = None, mode: str = "all", *, scripts: bool = True
+    ) -> list[Change] | None:
+        """Print the changes ``deploy`` would deploy, after the same checks."""
+        from sqlitch.engines import preview
+
+        self.start_dry_run()
+        with self.translated():
+            return preview.dry_run_deploy(self, to, mode, scripts=scripts)
+
+    def dry_run_revert(self, to: str | None = None) -> list[DeployedChange] | None:
+        """Print the changes ``revert`` would revert, after the same checks."""
+        from sqlitch.engines import preview
+
+        self.start_dry_run()
+        with self.translated():
+            return preview.dry_run_revert(self, to)
+
+    def deploy_sql(self, to: str | None = None, mode: str = "all", *, file: str = "-") -> str:
+        """The SQL script that deploys as ``deploy`` would, run by the client."""
+        from sqlitch.engines import preview
+
+        self.start_dry_run()
+        with self.translated():
+            return preview.deploy_sql(self, to, mode, file)
+
+    def revert_sql(self, to: str | None = None, *, file: str = "-") -> str:
+        """The SQL script that reverts as ``revert`` would, run by the client."""
+        from sqlitch.engines import preview
+
+        self.start_dry_run()
+        with self.translated():
+            return preview.revert_sql(self, to, file)
 
     # ======================================================================
     # verify
