@@ -17,6 +17,7 @@ environment, ``~/.pgpass`` and service files fill in what the URI leaves out.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -139,6 +140,7 @@ class PgEngine(Engine):
         self._server_version: int | None = None
         self.yugabyte = False
         self._schema_existed = True
+        self._schema_comment: str | None = None
 
     # -- where and who ----------------------------------------------------------
     @property
@@ -269,12 +271,13 @@ class PgEngine(Engine):
         )
 
     def prepare_registry(self) -> None:
-        self._schema_existed = bool(
-            self.registry.value(
-                "SELECT EXISTS(SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?)",
-                (self.target.registry,),
-            )
+        found = self.registry.rows(
+            "SELECT pg_catalog.obj_description(oid, 'pg_namespace') AS comment"
+            " FROM pg_catalog.pg_namespace WHERE nspname = ?",
+            (self.target.registry,),
         )
+        self._schema_existed = bool(found)
+        self._schema_comment = found[0]["comment"] if found else None
 
     def undo_new_storage(self, *, registry: bool) -> None:
         """Drop the registry this run created: its schema, if that is new too,
@@ -290,6 +293,13 @@ class PgEngine(Engine):
         else:
             tables = ", ".join(f"{schema}.{t}" for t in REGISTRY_TABLES)
             self.registry.execute(f"DROP TABLE IF EXISTS {tables} CASCADE")
+            comment = self._schema_comment
+            value = "NULL" if comment is None else quote_literal(comment)
+            cursor = self.registry.connection.cursor()  # the literal may hold braces
+            try:
+                cursor.execute(f"COMMENT ON SCHEMA {schema} IS {value}")
+            finally:
+                cursor.close()
 
     def edit_registry_sql(self, sql: str) -> str:
         """No CREATE SCHEMA IF NOT EXISTS before 9.3."""
@@ -369,3 +379,85 @@ class PgEngine(Engine):
     def release_lock(self) -> None:
         if self._registry is not None:
             self.registry.value(f"SELECT pg_advisory_unlock({ADVISORY_LOCK_KEY})")
+
+    # -- dry runs and --sql files -------------------------------------------------
+    def connect_registry_read_only(self) -> Any:
+        """A registry connection whose transactions are read-only."""
+        conn = self.connect_registry()
+        conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        return conn
+
+    def script_registry_dialect(self) -> Dialect:
+        from sqlitch.engines.pg_script import quote_identifier
+
+        dialect = self.dialect.qualified(quote_identifier(self.target.registry) + ".")
+        dialect.batch_statements = False
+        return dialect
+
+    def script_literal(self, sql: str, params: Sequence[object]) -> str:
+        """Values quoted by psycopg, as the registry connection sends them."""
+        cursor = self.registry.connection.cursor()
+        try:
+            return str(cursor.mogrify(sql, tuple(params)))
+        finally:
+            cursor.close()
+
+    def script_preamble(self) -> str:
+        """psql's variables and settings as Sqitch passes them (the --set
+        variables, then ON_ERROR_STOP and registry, which win)."""
+        lines = [
+            f"\\set {name} {psql_value(value)}"
+            for name, value in sorted(self.options.variables.items())
+        ]
+        lines += [
+            "\\set ON_ERROR_STOP 1",
+            "\\set QUIET on",
+            "\\pset format unaligned",
+            "\\pset tuples_only on",
+            f"\\set registry {psql_value(self.target.registry)}",
+        ]
+        return "\n".join(lines) + "\n"
+
+    def script_registry_creation(self) -> str:
+        sql = self.edit_registry_sql(self.sql_file("registry.sql").read_text(encoding="utf-8"))
+        # The registry script's session settings end with it, as its psql run does.
+        return f"\\set tableopts ''\n{sql.rstrip()}\nRESET client_min_messages;\n"
+
+    def script_change(self, text: str) -> str:
+        text = super().script_change(text)
+        if _unterminated(text):  # psql sends it at the end of the file
+            text += ";\n"
+        # Each script gets a session of its own from Sqitch: settings, role,
+        # temporary objects and the like do not reach the next one.
+        return text + "DISCARD ALL;\n"
+
+    def script_run_hint(self, file: str) -> str:
+        import shlex
+
+        conninfo = " ".join(f"{k}={conninfo_value(v)}" for k, v in self.conninfo_params())
+        dbname = f" --dbname {shlex.quote(conninfo)}" if conninfo else ""
+        return f"{shlex.quote(self.target.client)} --no-psqlrc{dbname} --file {file}"
+
+
+def _unterminated(text: str) -> bool:
+    """Whether a script's last statement lacks its ``;`` (a meta-command,
+    ``\\g`` or the end of COPY data ends a statement too)."""
+    body = text.rstrip()
+    while body.endswith("*/") and "/*" in body:  # trailing block comments
+        body = body[: body.rfind("/*")].rstrip()
+    for raw in reversed(body.splitlines()):
+        line = raw.strip()
+        if not line or line.startswith("--"):
+            continue
+        if line.startswith("\\") or re.search(r"\\g\w*\b[^;]*$", line):
+            return False
+        return not re.sub(r"\s*--[^';]*$", "", line).endswith(";")
+    return False
+
+
+def psql_value(value: str) -> str:
+    """``value`` quoted for a psql meta-command argument."""
+    escaped = value.replace("\\", "\\\\").replace("'", "''")
+    for char, escape in (("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+        escaped = escaped.replace(char, escape)
+    return f"'{escaped}'"

@@ -36,6 +36,8 @@ class ScriptRunner(Protocol):
     """Runs one script file against the target database."""
 
     name: str
+    #: -vvv: told what is sent, as ``(kind, text)`` (EngineOptions.trace).
+    trace: Callable[[str, str], None] | None
 
     def run(self, path: Path, *, quiet: bool = False) -> None:
         """Run ``path``; ``quiet`` discards what the script prints (verify)."""
@@ -64,6 +66,14 @@ class TransactionRunner(Protocol):
         ...
 
 
+def shares_transactions(runner: object) -> bool:
+    """Whether ``runner`` is a :class:`TransactionRunner` (a cheap check: the
+    Protocol's own isinstance inspects every member on each call)."""
+    return callable(getattr(runner, "run_in_transaction", None)) and callable(
+        getattr(runner, "blocker", None)
+    )
+
+
 class ClientError(SqlitchError):
     """The client failed. Like Sqitch's plain-string error, the message ends
     with a newline, so printing it leaves a blank line after it."""
@@ -76,6 +86,7 @@ class ClientRunner:
     """Runs scripts through the engine's command-line client."""
 
     name = "client"
+    trace: Callable[[str, str], None] | None = None
 
     def __init__(
         self,
@@ -94,6 +105,8 @@ class ClientRunner:
     def execute(self, argv: Sequence[str], *, quiet: bool = False) -> None:
         """Run the client with ``argv``, passing its output through."""
         argv = list(argv)
+        if self.trace is not None:
+            self.trace("exec", command_line(argv, self.env))
         env = {**os.environ, **self.env} if self.env else None
         try:
             done = subprocess.run(
@@ -114,6 +127,14 @@ class ClientRunner:
 
     def close(self) -> None:
         return None
+
+
+def command_line(argv: Sequence[str], env: Mapping[str, str]) -> str:
+    """A client's command line as a shell would take it, the values of the
+    environment variables added for it (passwords) hidden."""
+    import shlex
+
+    return " ".join([*(f"{name}=****" for name in sorted(env)), shlex.join(argv)])
 
 
 def _write(stream: TextIO, data: bytes) -> None:

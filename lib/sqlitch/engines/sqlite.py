@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -89,6 +90,7 @@ class SqliteDriverRunner:
     """Runs scripts in-process with the stdlib driver, in the target connection."""
 
     name = "driver"
+    trace: Callable[[str, str], None] | None = None  # -vvv: the SQL sent
 
     def __init__(self, database: str) -> None:
         self.database = database
@@ -145,6 +147,8 @@ class SqliteDriverRunner:
         open_savepoints: list[str] = []
         try:
             for statement in statements(text):
+                if self.trace is not None:
+                    self.trace("sql", statement.sql)
                 role = transaction_role(statement.sql)
                 if role is None:
                     conn.execute(statement.sql).fetchall()
@@ -176,6 +180,8 @@ class SqliteDriverRunner:
         text = read_script(path, "sqlite", f'cannot open "{path}"')
         check_driver_script(path, text)
         conn = self._connection()
+        if self.trace is not None:
+            self.trace("sql", text)
         try:
             conn.executescript(text)
         except sqlite3.Error as exc:
@@ -223,6 +229,12 @@ class SqliteEngine(Engine):
         self.dialect = SqliteDialect(self.target.registry)
         self._lock_fd: int | None = None
         registry, target = self.registry_file, self.target.uri.dbname
+        # Whether the registry file held anything before this run (the lock
+        # creates it empty): a failed atomic run must not delete a user's file.
+        self._registry_file_existed = bool(
+            registry and os.path.exists(registry) and os.path.getsize(registry)
+        )
+        self._objects_before: set[str] = set()
         if registry and target and _same_file(registry, target):
             # The target is the registry file: a script run on another
             # connection must be able to write it while a change's registry
@@ -304,6 +316,9 @@ class SqliteEngine(Engine):
         # Sqitch builds its client command (which needs the database name)
         # before loading the registry, so `db:sqlite:` fails here.
         _ = self.database
+        self._objects_before = set(
+            self.registry.column("SELECT name FROM sqlite_master WHERE type = 'table'")
+        )
 
     def run_upgrade(self, path: Path) -> None:
         # Sqitch runs upgrade scripts through its client command, which needs
@@ -340,6 +355,21 @@ class SqliteEngine(Engine):
         runner = self._runner
         new_target = isinstance(runner, SqliteDriverRunner) and runner.created_file
         path = self.registry_file
+        if registry and self._registry_file_existed:
+            # The registry went into a file that held other tables: drop
+            # only what the registry script created.
+            conn = self._registry_connection()
+            created = [
+                name
+                for name in self.registry.column(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+                if name not in self._objects_before
+            ]
+            conn.execute("PRAGMA foreign_keys = OFF")
+            for name in created:
+                conn.execute(f'DROP TABLE IF EXISTS "{name}"')
+            registry = False
         self.close_connections()
         doomed = [path] if registry and path is not None else []
         if new_target and os.path.exists(self.database) and not os.path.getsize(self.database):
@@ -382,3 +412,73 @@ class SqliteEngine(Engine):
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # closing the descriptor drops the flock
             self._lock_fd = None
+
+    # -- dry runs and --sql files -------------------------------------------------
+    def connect_registry_read_only(self) -> sqlite3.Connection:
+        """The registry file opened read-only; an empty in-memory database
+        when there is no registry file (nothing is created)."""
+        path = self.registry_file
+        if path and os.path.exists(path):
+            from urllib.parse import quote
+
+            conn = sqlite3.connect(
+                f"file:{quote(path)}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT
+            )
+        else:
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.create_function("REGEXP", 2, _regexp, deterministic=True)
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+
+    def _script_qualifier(self) -> str:
+        """How a --sql file names the registry's tables: through the registry
+        file attached to the target, or in the target itself."""
+        registry = self.registry_file
+        if registry is None or _same_file(registry, self.database):
+            return '"main".'
+        return f'"{REGISTRY_SCHEMA}".'
+
+    def script_registry_dialect(self) -> Dialect:
+        qualifier = self._script_qualifier()
+        dialect = self.dialect.qualified(qualifier)
+        # The database's clock, as Sqitch records it, but always after the
+        # latest event (SQLitch's registry clock never runs backwards either).
+        stamp = "'%Y-%m-%d %H:%M:%f'"
+        dialect.now_sql = (
+            f"(SELECT max(strftime({stamp}, 'now'), coalesce(strftime({stamp},"  # noqa: S608
+            f" max(committed_at), '+0.001 seconds'), '')) FROM {qualifier}events)"
+        )
+        return dialect
+
+    def script_preamble(self) -> str:
+        # What Sqitch's -noheader -bail -batch -csv options set.
+        lines = [".bail on", ".headers off", ".mode csv"]
+        qualifier = self._script_qualifier()
+        if qualifier != '"main".':
+            from sqlitch.engines.preview import sql_literal
+
+            registry = self.registry_file
+            if registry and not os.path.isabs(registry):
+                lines.append("-- The registry file's path is relative to where sqlitch ran.")
+            lines.append(f"ATTACH DATABASE {sql_literal(registry)} AS {qualifier[:-1]};")
+        return "\n".join(lines) + "\n"
+
+    def script_registry_creation(self) -> str:
+        import re
+
+        qualifier = self._script_qualifier()
+        sql = self.sql_file("registry.sql").read_text(encoding="utf-8")
+        return re.sub(r"(?m)^CREATE TABLE (\w+)", rf"CREATE TABLE {qualifier}\1", sql)
+
+    def script_change(self, text: str) -> str:
+        # sqlite3 runs an unterminated last statement at the end of a file;
+        # followed by more, it needs its semicolon (a lone one is harmless).
+        text = super().script_change(text)
+        if text.strip() and not sqlite3.complete_statement(text):
+            text += ";\n"
+        return text
+
+    def script_run_hint(self, file: str) -> str:
+        import shlex
+
+        return f"{shlex.quote(self.target.client)} {shlex.quote(self.database)} < {file}"
