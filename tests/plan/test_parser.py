@@ -277,3 +277,10 @@ def test_load_plan_errors(tmp_path: Path) -> None:
     assert isinstance(plan.changes[0], Change)
     assert isinstance(plan.lines[-1], Change)
     assert not isinstance(plan.lines[-1], Tag)
+
+
+def test_load_plan_unreadable_path_does_not_exist(tmp_path: Path) -> None:
+    # As Perl's -e: a path that cannot be examined at all does not exist.
+    long_name = tmp_path / ("x" * 300) / "sqitch.plan"
+    with pytest.raises(SqlitchError, match=r"Plan file x{300}/sqitch\.plan does not exist"):
+        load_plan(long_name, file=f"{'x' * 300}/sqitch.plan")

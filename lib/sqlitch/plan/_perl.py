@@ -11,14 +11,20 @@ import re
 
 # Perl's [[:blank:]] (\h): horizontal whitespace only.
 BLANK = "\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+#: The same characters, for membership tests.
+BLANK_SET = frozenset(
+    "\t \u00a0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
+)
 
 # Perl's \s: the characters Sqitch trims from notes (not Python's isspace,
 # which also counts the ASCII separators \x1c-\x1f).
 SPACE = "\t\n\x0b\x0c\r \x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SPACE_SET = BLANK_SET | frozenset("\n\x0b\x0c\r\x85\u2028\u2029")
 
 # Like [:punct:] but without "_".
 PUNCT_CHARS = "-!\"#$%&'()*+,./:;<=>?@[\\]^`{|}~"
 PUNCT = re.escape(PUNCT_CHARS)
+PUNCT_SET = frozenset(PUNCT_CHARS)
 
 NAME = (
     rf"(?![{PUNCT}])"

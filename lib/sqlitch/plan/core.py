@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 import sys
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
@@ -361,7 +362,7 @@ class Plan:
             note=note,
             rspace=" " if perl_true(note) else "",
         )
-        target.tags.append(tag)
+        target.add_tag(tag)
         self._index.index_tag(tag)
         position = self._line_index(target) + len(target.tags)
         self.lines.insert(position, tag)
@@ -402,7 +403,7 @@ class Plan:
         original = self._index.changes[idx]
         change = self._new_change(name, reqs, confs, note, planner_name, planner_email, timestamp)
         self._check_dependencies(change, "rework")
-        original.rework_tags.append(tag)
+        original.add_rework_tags([tag])
         self._index.append(change)
         self.lines.append(change)
         return change
@@ -514,9 +515,11 @@ def parse_plan(source: str | Path, *, file: str | None = None) -> Plan:
 def load_plan(path: Path, *, file: str | None = None) -> Plan:
     """Read and parse a plan file, with Sqitch's errors for missing or unreadable files."""
     shown = file or str(path)
-    if not path.exists():
-        raise _plan_error(f"Plan file {shown} does not exist")
-    if not path.is_file():
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):  # as Perl's -e: any failure (even a name too long) is "no"
+        raise _plan_error(f"Plan file {shown} does not exist") from None
+    if not stat.S_ISREG(mode):
         raise _plan_error(f"Plan file {shown} is not a regular file")
     try:
         data = path.read_bytes()

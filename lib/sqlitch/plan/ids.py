@@ -18,10 +18,8 @@ __all__ = ["change_info", "object_id", "script_hash", "tag_info"]
 def object_id(kind: str, info: str) -> str:
     """Hex SHA-1 of ``info`` with a ``kind length\\0`` header."""
     content = info.encode("utf-8")
-    digest = hashlib.sha1(usedforsecurity=False)
-    digest.update(f"{kind} {len(content)}\0".encode())
-    digest.update(content)
-    return digest.hexdigest()
+    header = f"{kind} {len(content)}\0".encode()
+    return hashlib.sha1(header + content, usedforsecurity=False).hexdigest()
 
 
 def change_info(
@@ -37,23 +35,24 @@ def change_info(
     note: str = "",
 ) -> str:
     """The info text of a change (``uri`` already canonical)."""
-    lines = [f"project {project}"]
+    text = f"project {project}\n"
     if uri is not None:
-        lines.append(f"uri {uri}")
-    lines.append(f"change {name}")
+        text += f"uri {uri}\n"
+    text += f"change {name}\n"
     if parent_id is not None:
-        lines.append(f"parent {parent_id}")
-    lines.append(f"planner {planner}")
-    lines.append(f"date {timestamp}")
-    reqs = "\n  + ".join(requires)
-    confs = "\n  - ".join(conflicts)
-    if perl_true(reqs):
-        lines.append(f"requires\n  + {reqs}")
-    if perl_true(confs):
-        lines.append(f"conflicts\n  - {confs}")
-    if perl_true(note):
-        lines.extend(["", note])
-    return "\n".join(lines)
+        text += f"parent {parent_id}\n"
+    text += f"planner {planner}\ndate {timestamp}"
+    if requires:
+        reqs = "\n  + ".join(requires)
+        if perl_true(reqs):
+            text += f"\nrequires\n  + {reqs}"
+    if conflicts:
+        confs = "\n  - ".join(conflicts)
+        if perl_true(confs):
+            text += f"\nconflicts\n  - {confs}"
+    if note and note != "0":  # Perl-true
+        text += f"\n\n{note}"
+    return text
 
 
 def tag_info(

@@ -48,39 +48,106 @@ def split_offset(key: str) -> tuple[str, int]:
     return key[: match.start()], offset
 
 
+_SHA1_RE = re.compile(r"[0-9a-f]{40}\Z")
+
+
 class ChangeIndex:
-    """The ordered changes of a plan with lookups by name, tag and ID."""
+    """The ordered changes of a plan with lookups by name, tag and ID.
+
+    The lookups are built when first needed (IDs only for a lookup by ID:
+    each hashes its parent's, so they cost a pass over the whole plan).
+    """
 
     def __init__(self, changes: Iterable[Change] = ()) -> None:
-        self.changes: list[Change] = []
-        self._lookup: dict[str, list[int]] = {}
-        for change in changes:
-            self.append(change)
+        self.changes: list[Change] = list(changes)
+        # name -> the positions of the changes of that name (reworks: several)
+        self._names: dict[str, list[int]] | None = None
+        # "@tag" -> position of the tagged change
+        self._tags: dict[str, int] | None = None
+        # change or tag ID -> position
+        self._ids: dict[str, int] | None = None
 
     def __len__(self) -> int:
         return len(self.changes)
 
     @property
     def tags(self) -> list[Tag]:
-        return [tag for change in self.changes for tag in change.tags]
+        return [tag for change in self.changes if change.tags for tag in change.tags]
 
     def append(self, change: Change) -> None:
         self.changes.append(change)
         pos = len(self.changes) - 1
-        self._lookup.setdefault(change.name, []).append(pos)
-        self._lookup[change.id] = [pos]
+        if self._names is not None:
+            self._names.setdefault(change.name, []).append(pos)
+        if self._ids is not None:
+            self._ids[change.id] = pos
         for tag in change.tags:
             self._index_tag(pos, tag)
-        self._lookup["HEAD"] = self._lookup["@HEAD"] = [pos]
-        self._lookup["ROOT"] = self._lookup["@ROOT"] = [0]
 
     def index_tag(self, tag: Tag) -> None:
         """Register a tag newly added to one of the changes."""
         self._index_tag(self.changes.index(tag.change), tag)
 
     def _index_tag(self, pos: int, tag: Tag) -> None:
-        self._lookup[tag.format_name] = [pos]
-        self._lookup[tag.id] = [pos]
+        if self._tags is not None:
+            self._tags[tag.format_name] = pos
+        if self._ids is not None:
+            self._ids[tag.id] = pos
+
+    def _name_index(self) -> dict[str, list[int]]:
+        names = self._names
+        if names is None:
+            names = {}
+            for pos, change in enumerate(self.changes):
+                found = names.get(change.name)
+                if found is None:
+                    names[change.name] = [pos]
+                else:
+                    found.append(pos)
+            self._names = names
+        return names
+
+    def _tag_index(self) -> dict[str, int]:
+        tags = self._tags
+        if tags is None:
+            tags = {}
+            for pos, change in enumerate(self.changes):
+                if change.tags:
+                    for tag in change.tags:
+                        tags["@" + tag.name] = pos
+            self._tags = tags
+        return tags
+
+    def _id_index(self) -> dict[str, int]:
+        ids = self._ids
+        if ids is None:
+            changes = self.changes
+            if changes:
+                changes[-1].id  # noqa: B018 - hashes the whole chain in one pass
+            ids = {change.id: pos for pos, change in enumerate(changes)}
+            for pos, change in enumerate(changes):
+                if change.tags:
+                    for tag in change.tags:
+                        ids[tag.id] = pos
+            self._ids = ids
+        return ids
+
+    def _positions(self, key: str) -> list[int] | None:
+        """The positions ``key`` names: a change name, ``@tag``, a change or tag
+        ID, or ``HEAD``/``ROOT`` (with or without ``@``)."""
+        changes = self.changes
+        if key in ("HEAD", "@HEAD"):
+            return [len(changes) - 1] if changes else None
+        if key in ("ROOT", "@ROOT"):
+            return [0] if changes else None
+        if key.startswith("@"):
+            found = self._tag_index().get(key)
+            return None if found is None else [found]
+        if len(key) == 40 and _SHA1_RE.match(key):
+            # No name looks like an ID (the parser rejects them).
+            found = self._id_index().get(key)
+            return None if found is None else [found]
+        return self._name_index().get(key)
 
     def last_tagged_index(self) -> int | None:
         for pos in range(len(self.changes) - 1, -1, -1):
@@ -106,13 +173,13 @@ class ChangeIndex:
     def _index_of(self, key: str) -> int | None:
         change, sep, tag = key.partition("@")
         if change == "":
-            found = self._lookup.get("@" + tag)
+            found = self._positions("@" + tag)
             return found[0] if found else None
-        positions = self._lookup.get(change)
+        positions = self._positions(change)
         if not positions:
             return None
         if sep:
-            tag_positions = self._lookup.get("@" + tag)
+            tag_positions = self._positions("@" + tag)
             if not tag_positions:
                 raise SqlitchError(f'Unknown tag "@{tag}"', ident="plan")
             return next((i for i in reversed(positions) if i <= tag_positions[0]), None)
@@ -128,7 +195,7 @@ class ChangeIndex:
         return self._apply_offset(self._first_index_of(base, since), offset)
 
     def _first_index_of(self, name: str, since: str | None) -> int | None:
-        positions = self._lookup.get(name)
+        positions = self._positions(name)
         if not positions:
             return None
         if since is None:

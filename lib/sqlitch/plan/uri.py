@@ -183,7 +183,11 @@ def canonical_uri(value: str) -> str:
             new_host = f"[{new_host}]"
         host = _host_to_ascii(new_host)
     default = _SERVER_PORTS[scheme]
-    if port is not None and (port == "" or (default is not None and int(port) == default)):
+    # Perl compares the port as a number: "0443" is 443; digits are compared
+    # as text so that no port is too long to read.
+    if port is not None and (
+        port == "" or (default is not None and (port.lstrip("0") or "0") == str(default))
+    ):
         port = None
     authority = userinfo + host + (f":{port}" if port is not None else "")
     if scheme in _HTTP_LIKE and rest == "":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -49,25 +48,14 @@ def render_lines(lines: Sequence[PlanLine]) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` (UTF-8) via a temporary file and ``os.replace``."""
-    import tempfile  # only needed when writing
+    """Replace ``path`` with ``text`` (UTF-8) in one step (:mod:`sqlitch.files`):
+    a linked plan is rewritten where the link points, keeping its permissions."""
+    from sqlitch.files import write_atomically as write
 
-    directory = path.parent
     try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise SqlitchError(f"Cannot open {path}: {exc.strerror}", ident="io") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise SqlitchError(f"Cannot open {path}: {exc.strerror}", ident="io") from None
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start : exc.end].encode("unicode_escape").decode("ascii")
+        message = f'Cannot write {path}: "{bad}" is not valid UTF-8'
+        raise SqlitchError(message, ident="plan") from None
+    write(path, data, shown=str(path))
