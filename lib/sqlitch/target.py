@@ -188,7 +188,14 @@ class DbUri:
         if authority is None:
             return None
         match = re.search(r":(\d+)\Z", authority.rsplit("@", 1)[-1])
-        return int(match.group(1)) if match else None
+        if match is None:
+            return None
+        digits = match.group(1)
+        if len(digits.lstrip("0")) > 20:
+            # No port has that many digits, and past 4300 Python cannot read
+            # it: refused as libpq refuses it (Sqitch passes it to the driver).
+            raise SqlitchError(f'invalid integer value "{digits}" for connection option "port"')
+        return int(digits.lstrip("0") or "0")
 
     @property
     def path(self) -> str:
@@ -242,7 +249,7 @@ class DbUri:
         *,
         user: str | None = None,
         host: str | None = None,
-        port: int | None = None,
+        port: int | str | None = None,
         dbname: str | None = None,
     ) -> DbUri:
         """The URI with parts replaced, as URI::db's user/host/port/dbname setters do.
@@ -590,7 +597,7 @@ class ConnectionParts:
 
     user: str | None = None
     host: str | None = None
-    port: int | None = None
+    port: int | str | None = None  # text: a number Perl prints as "1e+25"
     dbname: str | None = None
 
     def __bool__(self) -> bool:

@@ -15,6 +15,7 @@ RANKS = {
     "clock": 0,
     "perl": 0,
     "environment": 0,
+    "files": 0,
     "plan": 1,
     "config": 1,
     "target": 1,

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from sqlitch.cli.command import IntegerOption, SqitchCommand, UsageFailure
+from sqlitch.cli.command import IntegerOption, SqitchCommand, UsageFailure, checked_integer
 
 _INTEGER = re.compile(r"[-+]?[0-9]+")
 
@@ -70,7 +70,7 @@ def listing_values(cmd: SqitchCommand, opts: dict[str, Any]) -> dict[str, Any]:
 
     Removes them from ``opts``; -n counts only when --max-count is absent.
     """
-    short = integer_value(cmd, opts.pop("max_count_short"), "n")
+    short = integer_value(cmd, opts.pop("max_count_short"), "n", "max_count")
     long = integer_value(cmd, opts.pop("max_count"), "max-count")
     return {
         "format": opts.pop("format_"),
@@ -86,12 +86,16 @@ def listing_values(cmd: SqitchCommand, opts: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def integer_value(cmd: SqitchCommand, value: str | None, name: str) -> int | None:
-    """Getopt::Long's ``=i``: an optionally signed decimal integer."""
+def integer_value(
+    cmd: SqitchCommand, value: str | None, name: str, attribute: str | None = None
+) -> int | None:
+    """Getopt::Long's ``=i``: an optionally signed decimal integer, which
+    Sqitch's ``Int`` attribute ``attribute`` (the option's name with
+    underscores) then takes, if it fits in 64 bits."""
     if value is None:
         return None
     if not _INTEGER.fullmatch(value):
         raise UsageFailure(
             f'Value "{value}" invalid for option {name} (number expected)', cmd.usage_text()
         )
-    return int(value)
+    return checked_integer(value, attribute or name.replace("-", "_"))

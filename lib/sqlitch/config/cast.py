@@ -6,6 +6,7 @@ the helpers below honour that so odd values classify the same way.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from sqlitch.errors import SqlitchError
@@ -64,6 +65,10 @@ def _numify(text: str) -> int | float:
     if "." in digits:
         mantissa = float(digits) if digits.strip(".") else 0.0
         return sign * mantissa * factor
+    if len(digits) > 20:
+        # Beyond Perl's unsigned integers: a double, as Perl reads it (Inf
+        # past its range), and never Python's digit limit for int().
+        return sign * float(digits) * factor
     number = int(digits) if digits else 0
     return sign * number * factor
 
@@ -71,6 +76,10 @@ def _numify(text: str) -> int | float:
 def format_number(number: int | float) -> str:
     """Stringify a number as Perl prints it (integers exact, else %.15g)."""
     if isinstance(number, float):
+        if number != number:
+            return "NaN"
+        if number in (float("inf"), float("-inf")):
+            return "Inf" if number > 0 else "-Inf"
         if number.is_integer() and abs(number) < 2**63:
             return str(int(number))
         return f"{number:.15g}"
@@ -108,6 +117,6 @@ def cast(value: str | None, as_: CastAs | None, *, human: bool = False) -> Value
     number = _numify(text)
     # Perl keeps integral numbers as integers when printing.
     integral = isinstance(number, float) and number.is_integer() and abs(number) < 2**63
-    if as_ == "int" or integral:
+    if (as_ == "int" and math.isfinite(number)) or integral:
         number = int(number)
     return format_number(number) if human else number

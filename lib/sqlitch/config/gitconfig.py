@@ -288,23 +288,28 @@ def format_definition(name: str, value: str, *, bare: bool = False) -> str:
 
 
 def write_atomic(path: Path, text: str, newline: str = "\n") -> None:
-    """Write via a temp file in the same directory and an atomic rename."""
-    import tempfile
+    """Replace the file (after links, as GitLike resolves them) in one step.
+
+    The temporary file, the fsync and the rename are :mod:`sqlitch.files`'s;
+    an existing file keeps its permissions (GitLike's replacement gets 0666
+    less the umask, which would make a private config file readable).
+    """
+    from sqlitch.files import WriteError, make_dirs, real_path, write_atomically
 
     if newline != "\n":
         text = text.replace("\n", newline)
-    target = Path(os.path.realpath(path))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    target = real_path(path)
+    if not target.parent.is_dir():
+        try:
+            make_dirs(target.parent)
+        except OSError as exc:
+            # Sqitch's File::Path::make_path message, without its Perl location.
+            failed = exc.filename or target.parent
+            raise WriteError(f"mkdir {failed}: {exc.strerror}", ident="config") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8", "surrogateescape"))
-        # Like GitLike's freshly created lock file: 0666 less the umask.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        data = text.encode("utf-8", "surrogateescape")  # bytes read undecoded go back as read
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start : exc.end].encode("unicode_escape").decode("ascii")
+        message = f'Cannot write {path}: "{bad}" is not valid UTF-8'
+        raise SqlitchError(message, ident="config") from None
+    write_atomically(path, data, shown=str(path))

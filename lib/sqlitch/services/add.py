@@ -162,14 +162,31 @@ def new_script_segments(name: str, extension: str) -> list[str]:
     return parts
 
 
+def check_path_name(name: str, command: str) -> None:
+    """Refuse a change name whose scripts would live outside the script directories.
+
+    Sqitch takes ``x/../../../esc`` and writes ``deploy/x/../../../esc.sql``,
+    outside the project (and one file for all three scripts); SQLitch refuses
+    a ``..`` segment before anything is written. (A name cannot start with
+    "/": names must not begin with punctuation.)
+    """
+    if ".." in name.split("/"):
+        raise SqlitchError(
+            f'"{name}" is invalid: change names must not contain ".." as a path segment',
+            ident=command,
+        )
+
+
 def make_parent_dirs(ctx: CommandContext, command: str, path: PurePosixPath) -> None:
+    from sqlitch.files import WriteError, make_dirs
+
     parent = Path(str(path.parent))
     if parent.is_dir():
         return
     try:
-        parent.mkdir(parents=True)
+        make_dirs(parent)
     except OSError as exc:
-        raise SqlitchError(
+        raise WriteError(
             f"Error creating {exc.filename or parent}: {exc.strerror}", ident=command
         ) from None
     ctx.debug(f"    Created {path.parent}")
@@ -293,9 +310,15 @@ class _PlanEdit:
 
 
 def add_change(ctx: CommandContext, request: AddRequest, targets: Sequence[Target]) -> None:
-    """Add the change to every target's plan and write its scripts."""
+    """Add the change to every target's plan and write its scripts.
+
+    All or nothing: if a script or a plan cannot be written, the scripts and
+    directories already created are removed and the plans written restored.
+    """
+    from sqlitch.files import transaction
     from sqlitch.templating import TemplateError, render
 
+    check_path_name(request.name, "add")
     plans: dict[str, Plan] = {}
     edits: dict[str, _PlanEdit] = {}
     files: list[str] = []
@@ -363,13 +386,14 @@ def add_change(ctx: CommandContext, request: AddRequest, targets: Sequence[Targe
                     f"Error executing {script.template}: {exc}", ident="add"
                 ) from None
 
-    for target in targets:
-        edit = edits.pop(str(target.plan_file), None)
-        if edit is None:
-            continue
-        for script in edit.scripts:
-            _write_script(ctx, script)
-        ctx.info(save_plan(target, edit.plan, edit.change, final_note))
+    with transaction():
+        for target in targets:
+            edit = edits.pop(str(target.plan_file), None)
+            if edit is None:
+                continue
+            for script in edit.scripts:
+                _write_script(ctx, script)
+            ctx.info(save_plan(target, edit.plan, edit.change, final_note))
 
     if request.open_editor:
         open_in_editor(ctx, files)
@@ -379,10 +403,17 @@ def _write_script(ctx: CommandContext, script: _PlannedScript) -> None:
     if os.path.exists(script.path) or script.content is None:
         ctx.info(f"Skipped {script.path}: already exists")
         return
+    from sqlitch.files import create_file
+
     make_parent_dirs(ctx, "add", script.path)
+    # Text from settings may hold bytes read undecoded: written back as read.
     try:
-        with open(script.path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(script.content)
+        data = script.content.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError as exc:
+        bad = script.content[exc.start : exc.end].encode("unicode_escape").decode("ascii")
+        raise SqlitchError(f'Cannot write {script.path}: "{bad}" is not valid UTF-8') from None
+    try:
+        create_file(script.path, data)
     except OSError as exc:
         raise SqlitchError(f"Cannot open {script.path}: {exc.strerror}", ident="add") from None
     # Sqitch 1.4.0 (#724): "add users.sql" makes deploy/users.sql.sql.

@@ -20,12 +20,24 @@ class ActionService(TargetConfigurator):
     ACTIONS: ClassVar[tuple[str, ...]] = ()
 
     def action(self, name: str) -> Callable[[Sequence[str]], None] | None:
-        """The method for an action name (dashes read as underscores), or None."""
+        """The method for an action name (dashes read as underscores), or None.
+
+        The action's writes (config file, plan, directories) are all or
+        nothing (:func:`sqlitch.files.transaction`), except that Sqitch's own
+        refusals after the config is written keep it, as in Sqitch.
+        """
         method = "remove" if name == "rm" else name
         if method not in self.ACTIONS:
             return None
         found: Callable[[Sequence[str]], None] = getattr(self, method)
-        return found
+
+        def run(args: Sequence[str]) -> None:
+            from sqlitch.files import transaction
+
+            with transaction(keep_on_refusal=True):
+                found(args)
+
+        return run
 
     def store(self, pairs: Sequence[tuple[str, str]]) -> None:
         """Set the pairs in the local config file (untouched when there are none)."""

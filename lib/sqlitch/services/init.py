@@ -251,15 +251,17 @@ class TargetConfigurator:
         self.mkdirs(*self.directories_for(*targets))
 
     def mkdirs(self, *dirs: PurePosixPath) -> None:
+        from sqlitch.files import WriteError, make_dirs
+
         for directory in dirs:
             path = Path(directory)
             if path.is_dir():
                 continue
             try:
-                path.mkdir(parents=True)
+                make_dirs(path)
             except OSError as exc:
                 failed = exc.filename or str(directory)
-                raise SqlitchError(
+                raise WriteError(
                     f"Error creating {failed}: {exc.strerror}", ident=self.command
                 ) from None
             self.app.info(f"Created {directory}/")
@@ -358,13 +360,22 @@ def validate_project(project: str) -> None:
 
 
 def init_project(app: App, props: TargetProperties, project: str, uri: str | None) -> None:
-    """`sqitch init`: write sqitch.conf (unless present), the plan and directories."""
+    """`sqitch init`: write sqitch.conf (unless present), the plan and directories.
+
+    All or nothing: if the plan or a directory cannot be written, the config
+    file and directories created are removed again. Sqitch's own refusals
+    after the config is written (a plan of another project) keep it, as in
+    Sqitch.
+    """
+    from sqlitch.files import transaction
+
     validate_project(project)
     role = TargetConfigurator(app, "init", props)
-    write_init_config(role)
-    target = role.config_target()
-    role.write_plan(target, project=project, uri=uri)
-    role.make_directories_for(target)
+    with transaction(keep_on_refusal=True):
+        write_init_config(role)
+        target = role.config_target()
+        role.write_plan(target, project=project, uri=uri)
+        role.make_directories_for(target)
 
 
 def write_init_config(role: TargetConfigurator) -> None:

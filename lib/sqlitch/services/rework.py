@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -22,6 +21,7 @@ from sqlitch.services.add import (
     SCRIPT_KINDS,
     CommandContext,
     change_note_prompt,
+    check_path_name,
     make_parent_dirs,
     new_script_segments,
     open_in_editor,
@@ -70,7 +70,15 @@ def _previous_instance(plan: Plan, name: str) -> Change:
 
 
 def rework_change(ctx: CommandContext, request: ReworkRequest, targets: Sequence[Target]) -> None:
-    """Rework the change in every target's plan and copy its scripts."""
+    """Rework the change in every target's plan and copy its scripts.
+
+    All or nothing: if a copy or a plan cannot be written, the files and
+    directories already created are removed, the files overwritten get their
+    old contents back and the plans written are restored.
+    """
+    from sqlitch.files import transaction
+
+    check_path_name(request.name, "rework")
     plans: dict[str, Plan] = {}
     edits: dict[str, _PlanEdit] = {}
     files: list[str] = []
@@ -114,14 +122,15 @@ def rework_change(ctx: CommandContext, request: ReworkRequest, targets: Sequence
     )
     _check_copies([c for e in edits.values() for c in e.copies])
 
-    for target in targets:
-        edit = edits.pop(str(target.plan_file), None)
-        if edit is None:
-            continue
-        for copy in edit.copies:
-            _copy(ctx, copy)
-        # Sqitch ends this message with a full stop for rework only.
-        ctx.info(save_plan(target, edit.plan, edit.change, final_note) + ".")
+    with transaction():
+        for target in targets:
+            edit = edits.pop(str(target.plan_file), None)
+            if edit is None:
+                continue
+            for copy in edit.copies:
+                _copy(ctx, copy)
+            # Sqitch ends this message with a full stop for rework only.
+            ctx.info(save_plan(target, edit.plan, edit.change, final_note) + ".")
 
     ctx.info(
         "Modify this file as appropriate:"
@@ -162,9 +171,13 @@ def _copy(ctx: CommandContext, copy: _Copy) -> None:
     if not os.path.exists(copy.orig):
         ctx.debug(f"Skipped {copy.dest}: {copy.orig} does not exist")
         return
+    from sqlitch.files import write_file
+
     make_parent_dirs(ctx, "rework", PurePosixPath(copy.dest))
     try:
-        shutil.copyfile(copy.src, copy.dest)
+        with open(copy.src, "rb") as handle:
+            data = handle.read()
+        write_file(copy.dest, data)
     except OSError as exc:
         raise _copy_error(copy, exc.strerror or str(exc)) from None
     ctx.debug(f"Copied {copy.src} to {copy.dest}")

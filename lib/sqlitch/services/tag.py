@@ -39,10 +39,15 @@ def add_tag(
     if not edits:
         return
     final_note = request_note(ctx, edits[0][2].note, tag_note_prompt("tag"))
-    for target, plan, tag in edits:
-        set_note(tag, final_note)
-        plan.write(Path(str(target.plan_file)))
-        ctx.info(f'Tagged "{tag.change.format_name}" with {tag.format_name} in {target.plan_file}')
+    from sqlitch.files import transaction
+
+    with transaction():  # several plans: all tagged or none
+        for target, plan, tag in edits:
+            set_note(tag, final_note)
+            plan.write(Path(str(target.plan_file)))
+            ctx.info(
+                f'Tagged "{tag.change.format_name}" with {tag.format_name} in {target.plan_file}'
+            )
 
 
 def list_tags(ctx: CommandContext, targets: Sequence[Target]) -> None:
