@@ -52,6 +52,10 @@ class App:
         self.config = config
         self.options = options or CoreOptions()
         self.env: Mapping[str, str] = os.environ if env is None else env
+        #: --json: stdout carries JSON only (sqlitch.services.json_output), so
+        #: the human text normally printed there is dropped, and questions go
+        #: to stderr.
+        self.json = False
 
     @cached_property
     def verbosity(self) -> int:
@@ -88,6 +92,8 @@ class App:
         self.emit_literal(*parts, "\n")
 
     def emit_literal(self, *parts: object) -> None:
+        if self.json:
+            return
         sys.stdout.write("".join("" if p is None else str(p) for p in parts))
         sys.stdout.flush()
 
@@ -129,7 +135,7 @@ class App:
         as the answer, and without a default the question is an error.
         """
         shown = f"[{'' if default is None else default}] " if has_default else ""
-        self.emit_literal(message, " ", shown)
+        self._ask(message, " ", shown)
         line = sys.stdin.readline()
         if line == "":
             if not has_default:
@@ -137,7 +143,9 @@ class App:
                     "Sqitch seems to be unattended and there is no default value for this question",
                     ident="io",
                 )
-            self.emit_literal("" if default is None else default, "\n")
+            self._ask("" if default is None else default, "\n")
+        elif self.json and not sys.stdin.isatty():
+            self.vent_literal("\n")  # end the question's line: JSON starts a line
         answer = line.rstrip("\r\n")
         if not answer:
             return (default or "") if has_default else ""
@@ -159,5 +167,12 @@ class App:
                 return True
             if no.lower().startswith(answer.lower()):
                 return False
-            self.emit('Please answer "y" or "n".')
+            self._ask('Please answer "y" or "n".\n')
         raise hurl("No valid answer after 3 attempts; aborting", ident="io")
+
+    def _ask(self, *parts: object) -> None:
+        """Question text: on stdout, or on stderr when stdout is kept for JSON."""
+        if self.json:
+            self.vent_literal(*parts)
+        else:
+            self.emit_literal(*parts)

@@ -7,7 +7,8 @@ an empty value and ``0`` count as not set, so an empty twin falls back to
 the ``SQITCH_`` variable.
 
 SQLitch's own variables (``SQLITCH_CONFIG_ROOT``, ``SQLITCH_RUNNER``,
-``SQLITCH_TRACEBACK``) have no ``SQITCH_`` counterpart and are not here.
+``SQLITCH_TRACEBACK``, ``SQLITCH_PROGRESS``) have no ``SQITCH_`` counterpart
+and are not here.
 
 This module imports nothing: the configuration reads it on every start.
 """

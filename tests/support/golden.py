@@ -1177,6 +1177,18 @@ def _fixed_now() -> datetime:
     return FIXED_NOW
 
 
+def without_diagnostics(err: bytes) -> bytes:
+    """SQLitch's stderr without its own -v/-vv/-vvv diagnostic lines
+    (sqlitch.services.diagnostics): Sqitch has none, and every other line,
+    Sqitch's own -v output included, must still match."""
+    from sqlitch.services.diagnostics import DIAGNOSTIC_LINE
+
+    text = err.decode("utf-8", "surrogateescape")
+    if "sqlitch: " not in text:
+        return err
+    return DIAGNOSTIC_LINE.sub("", text).encode("utf-8", "surrogateescape")
+
+
 def in_process_runner(
     run: RunFunction | None = None, *, crashes: list[str | None] | None = None
 ) -> StepRunner:
@@ -1221,7 +1233,7 @@ def in_process_runner(
                 code = -1
             fake_out.flush()
             fake_err.flush()
-            return code, out_buf.getvalue(), err_buf.getvalue()
+            return code, out_buf.getvalue(), without_diagnostics(err_buf.getvalue())
         finally:
             sys.stdin, sys.stdout, sys.stderr = saved_streams
             clock.now = saved_now

@@ -21,6 +21,7 @@ import click
 from sqlitch.app import App
 
 RAW_ARGS = "sqlitch.raw_args"  # ctx.meta key: the command's arguments as given
+JSON_FLAG = "--json"
 
 _program = ["sqlitch"]
 _INTEGER = re.compile(r"[-+]?[0-9]+")
@@ -55,6 +56,64 @@ class HelpRequested(Exception):
 class IntegerOption(click.Option):
     """A string option Getopt::Long checks as an integer (``=i``) while parsing;
     the command converts the value itself."""
+
+
+def perl_integer(value: str) -> int | float:
+    """An option value Getopt::Long took as an integer, as Perl then holds it.
+
+    Within 64 bits (signed or unsigned) it is that integer; beyond, Perl
+    keeps a double (``Inf`` past its range). Never Python's digit limit.
+    """
+    sign = -1 if value.startswith("-") else 1
+    digits = value.lstrip("+-").lstrip("0") or "0"
+    if len(digits) <= 20:
+        number = sign * int(digits)
+        if -(2**63) <= number < 2**64:
+            return number
+    return sign * float(digits)
+
+
+def checked_integer(value: str, attribute: str) -> int:
+    """``value`` (already matched as ``=i``) as Sqitch's ``Int`` attributes take it.
+
+    A number beyond 64 bits fails Sqitch's type check when the command is
+    built: the first line of its message, exit 255.
+    """
+    number = perl_integer(value)
+    if isinstance(number, float):
+        from sqlitch.config.cast import format_number
+        from sqlitch.errors import SqlitchError
+
+        shown = format_number(number)
+        raise SqlitchError(
+            f'Value "{shown}" did not pass type constraint "Int" (in $args->{{"{attribute}"}})',
+            exitval=255,
+        )
+    return number
+
+
+class PerlInt(click.types.IntParamType):
+    """An ``=i`` option of an ``Int`` attribute (the scan checks the digits)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, int):
+            return value
+        return checked_integer(str(value), param.name if param and param.name else "")
+
+
+class PerlPort(click.types.IntParamType):
+    """-p/--db-port: Sqitch puts the number into the URI as Perl prints it
+    (``1e+25``, ``Inf``), so a value beyond 64 bits becomes that text."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, int):
+            return value
+        number = perl_integer(str(value))
+        if isinstance(number, float):
+            from sqlitch.config.cast import format_number
+
+            return format_number(number)
+        return number
 
 
 class HashOption(click.Option):
@@ -243,6 +302,8 @@ class SqitchCommand(click.Command):
         scan = self._scan(args)
         if scan.help:
             raise HelpRequested(self.full_help())
+        if JSON_FLAG in scan.args[: _options_end(scan.args)] and isinstance(ctx.obj, App):
+            ctx.obj.json = True  # before any error is reported: as JSON too
         if scan.errors:
             raise UsageFailure("\n".join(scan.errors), self.usage_text())
         try:
@@ -277,6 +338,22 @@ class SqitchCommand(click.Command):
         """The text `sqlitch help <command>` prints."""
         text = (self.help or "").strip()
         return f"{self.usage_text()}\n{text}\n" if text else self.usage_text()
+
+
+def _options_end(args: list[str]) -> int:
+    """Where the options end: at "--", else after the last argument."""
+    return args.index("--") if "--" in args else len(args)
+
+
+def json_option(
+    help: str = "Print JSON instead of text (docs/json-output.md).",
+) -> Callable[[Any], Any]:
+    """``--json``: the command's output as JSON (sqlitch.services.json_output).
+
+    Noticed while the options are scanned (see :meth:`SqitchCommand.parse_args`),
+    so that even a bad option of the same command line is reported as JSON.
+    """
+    return click.option(JSON_FLAG, "json_", is_flag=True, help=help)
 
 
 def _bad_value_message(exc: click.BadParameter) -> str:

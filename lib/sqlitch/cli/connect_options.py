@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sqlitch.app import App
+from sqlitch.cli.command import PerlInt, PerlPort
 from sqlitch.cli.target_options import hash_option_pairs, variables_option
 
 if TYPE_CHECKING:
@@ -59,7 +60,9 @@ def database_options(func: Any) -> Any:
             "-u", "--db-user", "--db-username", "db_user", metavar="<user>", help="User name."
         ),
         click.option("-h", "--db-host", "db_host", metavar="<host>", help="Server host."),
-        click.option("-p", "--db-port", "db_port", type=int, metavar="<port>", help="Server port."),
+        click.option(
+            "-p", "--db-port", "db_port", type=PerlPort(), metavar="<port>", help="Server port."
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -155,6 +158,15 @@ def verify_option(func: Any) -> Any:
     )(func)
 
 
+def atomic_option(func: Any) -> Any:
+    return click.option(
+        "--atomic/--no-atomic",
+        default=None,
+        help="All changes in one transaction: any failure undoes them all (SQLite, PostgreSQL;"
+        " driver runner).",
+    )(func)
+
+
 def log_only_option(help: str) -> Callable[[Any], Any]:
     return click.option("--log-only", "log_only", is_flag=True, help=help)
 
@@ -163,7 +175,7 @@ def lock_timeout_option(func: Any) -> Any:
     return click.option(
         "--lock-timeout",
         "lock_timeout",
-        type=int,
+        type=PerlInt(),
         metavar="<timeout>",
         help="Seconds to wait for the target lock.",
     )(func)

@@ -32,6 +32,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "sqlitch.cli.commands.checkout",
         "Revert, switch to another Git branch, and deploy its plan",
     ),
+    "completion": (
+        "sqlitch.cli.commands.completion",
+        "Print a shell completion script (bash, zsh or fish)",
+    ),
     "config": ("sqlitch.cli.commands.config", "Read and write project, user or system settings"),
     "deploy": ("sqlitch.cli.commands.deploy", "Apply undeployed changes to a database"),
     "engine": ("sqlitch.cli.commands.engine", "Configure database engines"),
@@ -174,6 +178,10 @@ def run(argv: Sequence[str], prog: str = "sqlitch") -> int:
     harness runs SQLitch as ``sqitch``, the name Sqitch's texts show).
     Never calls sys.exit: the in-process test harness relies on that.
     """
+    if argv[:1] == ["__complete"]:  # the completion scripts' call back (hidden)
+        from sqlitch.cli.completion import complete_main
+
+        return complete_main(argv[1:])
     from sqlitch.app import App, CoreOptions
     from sqlitch.cli.command import set_program_name
 
@@ -203,6 +211,14 @@ def run(argv: Sequence[str], prog: str = "sqlitch") -> int:
             os.chdir(core.chdir)
         except OSError as exc:
             err.write(f"Cannot change to directory {core.chdir}: {exc.strerror}\n")
+            return 2
+
+    for arg in core.rest:
+        if not _valid_text(arg):
+            # Python keeps undecodable bytes as lone surrogates, which no
+            # plan, config file or script can hold: refused before anything.
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            err.write(f'Argument "{shown}" is not valid UTF-8\n')
             return 2
 
     verbosity: int | None = None
@@ -241,6 +257,17 @@ def run(argv: Sequence[str], prog: str = "sqlitch") -> int:
     return dispatch(app, name, args)
 
 
+def _valid_text(arg: str) -> bool:
+    """Whether ``arg`` came from valid UTF-8 (no surrogates from undecodable bytes)."""
+    if arg.isascii():
+        return True
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def dispatch(app: App, name: str, args: list[str]) -> int:
     """Run one command's click object, turning every failure into an exit code."""
     import click
@@ -255,11 +282,21 @@ def dispatch(app: App, name: str, args: list[str]) -> int:
         app.emit_literal(exc.text)
         return 0
     except UsageFailure as exc:
+        if app.json:
+            from sqlitch.services.json_output import write_usage_error
+
+            write_usage_error(name, exc.message, exc.usage)
+            return 2
         if exc.message:  # a bare usage failure prints only the usage text
             app.vent(exc.message)
         app.vent_literal(exc.usage)
         return 2
     except SqlitchError as exc:
+        if app.json:  # --json: one JSON object on stderr, same exit value
+            from sqlitch.services.json_output import write_error
+
+            write_error(name, exc)
+            return exc.exitval
         for line in exc.vent_lines:
             app.vent(line)
         if exc.exitval == 1:
@@ -270,21 +307,49 @@ def dispatch(app: App, name: str, args: list[str]) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
-        app.vent(exc.format_message())
-        return 2
+        return _fail(app, name, exc.format_message(), "usage", 2)
     except KeyboardInterrupt:
-        app.vent("Interrupted")
-        return 130
+        return _fail(app, name, "Interrupted", "sqitch", 130)
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the file system said no (a name too long, a loop of links)
+        _traceback_if_asked(app)
+        return _fail(app, name, _os_error_message(exc), "io", 2)
     except Exception as exc:  # a bug, not bad input: one line unless asked for more
-        if app.verbosity > 2 or os.environ.get("SQLITCH_TRACEBACK"):
-            import traceback
-
-            app.vent_literal(traceback.format_exc())
-        app.vent(f"sqlitch: internal error: {type(exc).__name__}: {exc}")
-        return 2
+        _traceback_if_asked(app)
+        message = f"sqlitch: internal error: {type(exc).__name__}: {exc}"
+        return _fail(app, name, message, "internal", 2)
     return result if isinstance(result, int) else 0
+
+
+def _traceback_if_asked(app: App) -> None:
+    if app.verbosity > 2 or os.environ.get("SQLITCH_TRACEBACK"):
+        import traceback
+
+        app.vent_literal(traceback.format_exc())
+
+
+def _os_error_message(exc: OSError) -> str:
+    """One line naming the file and the system's reason, as Perl's ``"$file: $!"``."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return reason
+    names = [os.fsdecode(exc.filename)]
+    if exc.filename2 is not None:
+        names.append(os.fsdecode(exc.filename2))
+    return f"{' -> '.join(names)}: {reason}"
+
+
+def _fail(app: App, name: str, message: str, ident: str, exitval: int) -> int:
+    """Report a failure that is not a SqlitchError: a line on stderr, or with
+    --json one JSON object there."""
+    if app.json:
+        from sqlitch.services.json_output import write_error
+
+        write_error(name, SqlitchError(message, ident=ident, exitval=exitval))
+    else:
+        app.vent(message)
+    return exitval
 
 
 def load_command(name: str) -> SqitchCommand:

@@ -93,6 +93,7 @@ def run_action(
     from sqlitch.services.init import build_properties
 
     usage = cmd.usage_text()
+    opts.pop("json_", None)  # read while parsing: app.json
     dirs = split_pairs("dir", opts.pop("dirs"), usage)
     variables = split_pairs("set", opts.pop("variables"), usage)
     props = build_properties(cmd.name or "", dirs=dirs, variables=variables, **opts)
@@ -101,6 +102,8 @@ def run_action(
     action = service.action(name)
     if action is None:
         raise UsageFailure(f'Unknown action "{name}"', usage)
+    if app.json and name != "list":
+        raise UsageFailure(f'--json lists only: use "{cmd.name} list --json"', usage)
     try:
         action(args[1:])
     except MissingArgument:

@@ -523,10 +523,7 @@ class Engine:
         transaction when asked), telling the observer how long it took."""
         started = time.monotonic()
         if in_transaction:
-            from sqlitch.engines.runners import TransactionRunner
-
-            runner = self.runner
-            assert isinstance(runner, TransactionRunner)  # noqa: S101 - shared_transaction checked
+            runner: Any = self.runner  # a TransactionRunner: shared_transaction checked
             runner.run_in_transaction(path, quiet=quiet)
         else:
             self.runner.run(path, quiet=quiet)
@@ -1042,13 +1039,13 @@ class Engine:
     def _atomic_preview(self, action: str, changes: list[Any]) -> None:
         """:meth:`_atomic_preflight` for a dry run: the same refusals, worked
         out without opening the runner's connection."""
-        from sqlitch.engines.runners import TransactionRunner
+        from sqlitch.engines.runners import shares_transactions
 
         if self.options.log_only:
             raise hurl(f"Cannot {action} atomically: --log-only runs no scripts", ident=action)
-        runner = None if self.uses_client() else self.driver_runner()
+        runner: Any = None if self.uses_client() else self.driver_runner()
         try:
-            if not isinstance(runner, TransactionRunner):
+            if not shares_transactions(runner):
                 raise hurl(
                     f"Cannot {action} atomically: it needs the driver runner (--runner driver)",
                     ident=action,
@@ -1248,17 +1245,17 @@ class Engine:
     def _transaction_blocker(self, change: Change | DeployedChange, action: str) -> str | None:
         """Why a change's script (or, with --verify, its verify script)
         cannot run inside a transaction: "<file> line <n>: <why>"."""
-        from sqlitch.engines.runners import TransactionRunner
+        from sqlitch.engines.runners import shares_transactions
 
-        runner = self.runner
-        if not isinstance(runner, TransactionRunner):
+        runner: Any = self.runner
+        if not shares_transactions(runner):
             return "the runner cannot share the registry's transaction"
         paths = [self.script_file(change, action)]
         if action == "deploy" and self.options.with_verify:
             paths.append(self.script_file(change, "verify"))
         for path in paths:
             if path.exists():
-                why = runner.blocker(path)
+                why: str | None = runner.blocker(path)
                 if why is not None:
                     return why
         return None
@@ -1278,17 +1275,22 @@ class Engine:
     def _atomic_preflight(self, action: str, changes: list[Any]) -> None:
         """Refuse --atomic before anything runs or is written: it needs the
         driver runner, and every script must be able to run in a transaction."""
-        if self._shared_registry() is None:
-            why = (
-                "--log-only runs no scripts"
-                if self.options.log_only
-                else "it needs the driver runner (--runner driver)"
-            )
+        from sqlitch.engines.runners import shares_transactions
+
+        def refuse(why: str) -> None:
             raise hurl(f"Cannot {action} atomically: {why}", ident=action)
+
+        if self.options.log_only:
+            refuse("--log-only runs no scripts")
+        # Checked without connecting (a refusal leaves no file behind).
+        if self.uses_client() or not shares_transactions(self.runner):
+            refuse("it needs the driver runner (--runner driver)")
         for change in changes:
             blocker = self._transaction_blocker(change, action)
             if blocker is not None:
-                raise hurl(f"Cannot {action} atomically: {blocker}", ident=action)
+                refuse(blocker)
+        if self._shared_registry() is None:
+            refuse(f"{self.display_name} cannot share a transaction with its registry")
 
     def _run_atomic(
         self,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -544,6 +545,120 @@ class MysqlEngine(Engine):
     def release_lock(self) -> None:
         if self._registry is not None:
             self.registry.value("SELECT release_lock(?)", (self.lock_name,))
+
+    # -- dry runs and --sql files -------------------------------------------------
+    def connect_registry_read_only(self) -> Any:
+        """A registry connection whose transactions are read-only (a missing
+        registry database fails to connect: no registry)."""
+        conn = self.connect_registry()
+        cursor = conn.cursor()
+        try:
+            cursor.execute("SET SESSION TRANSACTION READ ONLY")
+        except Exception as exc:  # a server too old to say so
+            if not type(exc).__module__.startswith("pymysql"):
+                raise
+        finally:
+            cursor.close()
+        return conn
+
+    def _learn_server(self) -> None:
+        """The server's version, from the target database when there is no
+        registry database to connect to."""
+        if self._server is not None:
+            return
+        try:
+            conn = self.connect(self.target_database or None)
+        except Exception as exc:
+            if type(exc).__module__.startswith("pymysql"):
+                raise hurl(error_text(exc), ident="mysql") from None
+            raise
+        conn.close()
+
+    def script_registry_dialect(self) -> Dialect:
+        self._learn_server()
+        name = self.target.registry.replace('"', '""')
+        dialect = self.dialect.qualified(f'"{name}".')
+        dialect.begin_statements = (
+            "LOCK TABLES " + ", ".join(f"{dialect.table(t)} WRITE" for t in REGISTRY_TABLES),
+            *dialect.begin_statements[1:],
+        )
+        dialect.batch_statements = False
+        dialect.now_sql = "utc_timestamp(6)" if self.fractional_seconds else "utc_timestamp"
+        return dialect
+
+    def script_literal(self, sql: str, params: Sequence[object]) -> str:
+        """Values escaped as PyMySQL escapes them for the registry connection."""
+        from pymysql.converters import escape_item
+
+        return sql % tuple(escape_item(value, "utf8mb4") for value in params)
+
+    def script_preamble(self) -> str:
+        return self.set_variables()
+
+    @staticmethod
+    def _registry_session(lines: list[str]) -> str:
+        """``lines`` run with the registry connection's settings, the client
+        session's own put back afterwards."""
+        saved = ("sql_mode", "time_zone", "character_set_client", "character_set_results")
+        save = ", ".join(f"@sqlitch_{n} = @@SESSION.{n}" for n in (*saved, "collation_connection"))
+        restore = ", ".join(f"{n} = @sqlitch_{n}" for n in (*saved, "collation_connection"))
+        head = [f"SET {save};", "SET NAMES utf8mb4;"]
+        head.append(f"SET SESSION time_zone = '+00:00', sql_mode = '{SQL_MODE}';")
+        return "\n".join([*head, *lines, f"SET SESSION {restore};"]) + "\n"
+
+    def script_registry_block(self, statements: list[str]) -> str:
+        return self._registry_session([f"{statement};" for statement in statements])
+
+    def script_registry_creation(self) -> str:
+        """The registry database, its tables (created from a session on it)
+        and checkit(), then back to the target database."""
+        self._learn_server()
+        name = self.target.registry
+        sql = self.edit_registry_sql(self.sql_file("registry.sql").read_text(encoding="utf-8"))
+        lines = [
+            "SET SESSION sql_mode = ansi;",
+            f"CREATE DATABASE IF NOT EXISTS {_quoted(name, DQ)};",
+            f"USE {_quoted(name, BQ)};",
+            sql.rstrip(),
+        ]
+        if self.server[1] >= 50500:
+            lines += [
+                f"SET SESSION sql_mode = '{SQL_MODE}';",
+                "DELIMITER //",
+                CHECKIT_FUNCTION,
+                "//",
+                "DELIMITER ;",
+            ]
+        if self.target_database:
+            lines.append(f"USE {_quoted(self.target_database, BQ)};")
+        return self._registry_session(lines)
+
+    def script_change(self, text: str) -> str:
+        """The client sends a statement left unterminated at the end of the
+        file, and a new run starts with the ``;`` delimiter: so does the next
+        script here."""
+        from sqlitch.engines.mysql_script import script_end
+
+        delimiter, pending = script_end(text)
+        text = super().script_change(text)
+        if pending:
+            text += delimiter + "\n"
+        if delimiter != ";":
+            text += "DELIMITER ;\n"
+        return text
+
+    def script_run_hint(self, file: str) -> str:
+        import shlex
+
+        return f"{shlex.join(self.client_argv(self.target_database))} < {file}"
+
+
+DQ, BQ = '"', "`"
+
+
+def _quoted(name: str, quote: str) -> str:
+    """An identifier in ``quote`` characters (doubled inside)."""
+    return quote + name.replace(quote, quote * 2) + quote
 
 
 @cache

@@ -50,6 +50,7 @@ class MysqlDriverRunner:
     """Runs scripts against one database over a PyMySQL connection."""
 
     name = "driver"
+    trace: Callable[[str, str], None] | None = None  # -vvv: the SQL sent
 
     def __init__(self, connect: Callable[[], Any], variables: Mapping[str, str]) -> None:
         self._connect = connect
@@ -77,6 +78,8 @@ class MysqlDriverRunner:
             if self.variables:
                 self._execute(conn, set_variables(self.variables), quiet=True)
             for statement in statements:
+                if self.trace is not None:
+                    self.trace("sql", statement.sql)
                 try:
                     self._execute(conn, statement.sql, quiet=quiet, vertical=statement.vertical)
                 except Exception as exc:

@@ -425,6 +425,23 @@ def split_script(text: str) -> list[Statement]:
     return _Reader().read(text)
 
 
+def script_end(text: str) -> tuple[str, bool]:
+    """The delimiter in force at the end of ``text``, and whether statement
+    text is pending there (which the client sends at the end of the file)."""
+
+    class Probe(_Reader):
+        pending = False
+
+        def _go(self, vertical: bool = False) -> None:
+            # The last call is the one at the end of the file.
+            self.pending = bool("".join(self.buffer).rstrip(_NOT_GRAPH))
+            super()._go(vertical)
+
+    probe = Probe()
+    probe.read(text)
+    return probe.delimiter, probe.pending
+
+
 # -- result rows ----------------------------------------------------------------------
 _ESCAPES = str.maketrans({"\0": "\\0", "\t": "\\t", "\n": "\\n", "\\": "\\\\"})
 _DOUBLE_MAX_F_DECPT = 15  # the server's my_gcvt(): DBL_DIG

@@ -93,6 +93,13 @@ SESSION_CHECK = "DISCARD SEQUENCES; " + SESSION_STATE
 (and, on a new connection, ``SESSION_STATE`` alone to know how it started)."""
 
 _SESSION_RESET = "RESET SESSION AUTHORIZATION; RESET ALL; DISCARD SEQUENCES"
+# Words without which a script cannot change its session's settings, role or
+# sequence state (currval): a script without any needs no reset.
+_MAY_CHANGE_SESSION = re.compile(
+    r"\b(?:SET|RESET|SET_CONFIG|NEXTVAL|SETVAL|INSERT|COPY|MERGE|SELECT|DO|CALL|EXECUTE"
+    r"|ROLE|AUTHORIZATION)\b|\\",
+    re.IGNORECASE,
+)
 
 _LEADING_NOISE = r"\A(?:\s+|/\*.*?\*/|--[^\n]*(?:\n|\Z))*"
 # Statements that change what the next session gets: they need a new session.
@@ -148,6 +155,7 @@ class PgDriverRunner:
     """Runs scripts against one database over a psycopg 3 connection."""
 
     name = "driver"
+    trace: Callable[[str, str], None] | None = None  # -vvv: the SQL sent
 
     def __init__(self, connect: Callable[[], Any], variables: Mapping[str, str]) -> None:
         self._connect = connect
@@ -238,8 +246,10 @@ class PgDriverRunner:
         text = read_script(path, "pg", f"psql: error: {path}: No such file or directory")
         conn = self._connection()
         variables = self._initial_variables(conn)
-        self._rehearse(name, text, variables)
+        # No rehearsal: what the driver cannot run fails the script, and the
+        # engine's rollback then undoes the statements before it.
         session = _Session(conn, variables, quiet=quiet, savepoints=self)
+        session.trace = self.trace
         self._check_pending = True
         try:
             session.run(name, text)
@@ -249,11 +259,12 @@ class PgDriverRunner:
             # role and sequence state of one. Other leftovers (temporary
             # objects, prepared statements) end the session after the
             # transaction, as _settled finds.
-            cursor = conn.cursor()
-            try:
-                cursor.execute(_SESSION_RESET, prepare=False)
-            finally:
-                cursor.close()
+            if _MAY_CHANGE_SESSION.search(text):
+                cursor = conn.cursor()
+                try:
+                    cursor.execute(_SESSION_RESET, prepare=False)
+                finally:
+                    cursor.close()
         finally:
             self._renew = self._renew or session.changed
 
@@ -270,6 +281,7 @@ class PgDriverRunner:
         variables = self._initial_variables(conn)
         self._rehearse(name, text, variables)
         session = _Session(conn, variables, quiet=quiet)
+        session.trace = self.trace
         clean = False
         try:
             session.run(name, text)
@@ -332,6 +344,8 @@ class PgDriverRunner:
 class _Session:
     """One script's run on a connection: psql's main loop, with the server."""
 
+    trace: Callable[[str, str], None] | None = None  # -vvv: the SQL sent
+
     def __init__(
         self,
         conn: Any,
@@ -359,6 +373,8 @@ class _Session:
         try:
             for event in self.reader.events(name, text):
                 if isinstance(event, Statement):
+                    if self.trace is not None:
+                        self.trace("sql", event.sql)
                     self._send(event)
                 elif isinstance(event, Output):
                     self._print(event.text, stderr=event.stderr)

@@ -3,7 +3,8 @@
 A template is text with ``%`` conversions in String::Formatter's syntax:
 ``%[-][min][.max][{argument}]<code>``. Items are plain mappings whose keys
 are those Sqitch passes (see :data:`ITEM_KEYS`); ``plan`` supplies the
-planner fields, ``log`` adds the committer fields.
+planner fields, ``log`` adds the committer fields. ``%j`` is SQLitch's own
+code (Sqitch has none by that letter): the item, or one attribute, as JSON.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlitch.errors import SqlitchError
 from sqlitch.formatting.colors import color_sequence, color_valid, colors_disabled
 from sqlitch.formatting.dates import format_date
 
-__all__ = ["COLOR_MODES", "ITEM_KEYS", "ItemFormatter", "format_error"]
+__all__ = ["COLOR_MODES", "ITEM_KEYS", "ItemFormatter", "format_error", "item_object"]
 
 COLOR_MODES = ("always", "never", "auto")
 
@@ -66,6 +67,12 @@ _LABELS = {
 }
 _EVENT_WORDS = {"deploy": "Deploy", "revert": "Revert", "fail": "Fail"}
 _EVENT_COLORS = {"deploy": "green", "revert": "blue"}
+
+
+def item_object(item: Item) -> dict[str, object]:
+    """An item's attributes in :data:`ITEM_KEYS` order: what ``%j`` prints
+    (as JSON) and what ``plan --json`` and ``log --json`` list."""
+    return {key: item[key] for key in ITEM_KEYS if key in item}
 
 
 def format_error(message: str) -> SqlitchError:
@@ -156,6 +163,9 @@ class ItemFormatter:
         else:
             tty = sys.stdout.isatty() if is_tty is None else is_tty
             self.use_color = tty and not colors_disabled(env)
+        #: An item as the JSON object ``%j`` prints (``log`` splits the
+        #: registry's joined lists into arrays).
+        self.json_object: Callable[[Item], Mapping[str, object]] = item_object
         self._codes: dict[str, Callable[[Item, str | None], str]] = {
             "e": lambda item, arg: _text(item.get("event")),
             "L": lambda item, arg: _EVENT_WORDS.get(_text(item.get("event")), ""),
@@ -180,6 +190,8 @@ class ItemFormatter:
             "x": lambda item, arg: _joined(item, "conflicts", arg),
             "X": lambda item, arg: _joined(item, "conflicts", arg, "Conflicts: ", "\n"),
             "a": self._attribute,
+            # SQLitch's own (no Sqitch code): JSON, so user text never breaks a template.
+            "j": self._json,
         }
 
     # -- public -------------------------------------------------------------
@@ -279,3 +291,16 @@ class ItemFormatter:
         else:
             text = str(value)
         return f"{name}{' ' * max(9 - len(name), 0)} {text}\n"
+
+    def _json(self, item: Item, arg: str | None) -> str:
+        """``%j``: the whole item as a JSON object; ``%{note}j``: one attribute
+        as a JSON value (a quoted, escaped string, an array, a timestamp as
+        ISO-8601 UTC, or null)."""
+        from sqlitch.formatting.json_values import dumps
+
+        attributes = self.json_object(item)
+        if arg is None:
+            return dumps(attributes)
+        if arg not in attributes:
+            raise format_error(f"{arg} is not a valid change attribute")
+        return dumps(attributes[arg])

@@ -61,6 +61,7 @@ def check(app: App, engine: Engine, plan: Plan, start: str | None, end: str | No
             if plan.count
             else "Nothing to check (no planned or deployed changes)"
         )
+        _write_json(app, engine, [], None, 0)
         return 0
     from_idx = _trim(engine, plan, start, deployed, pop=False) if start is not None else 0
     if end is not None:
@@ -70,11 +71,36 @@ def check(app: App, engine: Engine, plan: Plan, start: str | None, end: str | No
     if diverge != -1:
         failed += 1
         app.emit("Script signatures diverge at change " + _name_with_tags(plan, deployed[diverge]))
+    _write_json(app, engine, deployed, deployed[diverge] if diverge != -1 else None, failed)
     if failed:
         message = "Failed one check" if failed == 1 else f"Failed {failed} checks"
         raise SqlitchError(message, ident="check", exitval=failed)
     app.emit("Check successful")
     return 0
+
+
+def _write_json(
+    app: App,
+    engine: Engine,
+    checked: Sequence[DeployedChange],
+    diverged: DeployedChange | None,
+    failed: int,
+) -> None:
+    """check --json: what was compared and the first change that differs."""
+    if not app.json:
+        return
+    from sqlitch.services.json_output import write_document
+
+    data = {
+        "destination": engine.destination,
+        "ok": not failed,
+        "failed": failed,
+        "changes": len(checked),
+        "diverged": None
+        if diverged is None
+        else {"change_id": diverged.id, "change": diverged.name, "tags": list(diverged.tags)},
+    }
+    write_document("check", data)
 
 
 def divergence_index(

@@ -17,7 +17,9 @@ from sqlitch.errors import SqlitchError, hurl
 from sqlitch.services.deploy import ConnectOptions, ParsedTargets, open_engine
 from sqlitch.services.rebase import (
     RevertDeployOptions,
+    deploy_half,
     resolve_settings,
+    revert_half,
     revert_leniently,
     use_deploy_variables,
     use_revert_variables,
@@ -81,13 +83,21 @@ def checkout(
     opts: RevertDeployOptions,
     *,
     branch: str,
+    dry_run: bool = False,
 ) -> None:
     settings = resolve_settings(app, "checkout", opts, conn)
+    settings.engine.dry_run = dry_run
     connected = open_engine(
         app, "checkout", args, conn, settings.engine, variable_sections=("deploy", "revert")
     )
     git, target = vcs_client(app), connected.target
-    with connected.engine as engine:
+    from sqlitch.services.observers import live_progress
+
+    with connected.engine as engine, live_progress(app, engine):
+        if dry_run:
+            from sqlitch.services.preview import NOTICE
+
+            app.info(NOTICE)
         current_branch = run_vcs([git, "rev-parse", "--abbrev-ref", "HEAD"], capture=True)
         current_branch = current_branch.removesuffix("\n")
         if current_branch == branch:
@@ -102,8 +112,12 @@ def checkout(
             )
         app.info(f"Last change before the branches diverged: {common.format_name_with_tags()}")
         use_revert_variables(app, engine, target, settings)
-        revert_leniently(app, lambda: engine.revert(common.id))
-        run_vcs([git, "checkout", branch], capture=False)
+        revert_leniently(app, lambda: revert_half(engine, common.id))
+        if dry_run:
+            app.info(f"Would check out branch {branch}")
+        else:
+            run_vcs([git, "checkout", branch], capture=False)
         use_deploy_variables(app, engine, target, settings)
         engine.plan = to_plan
-        engine.deploy(None, settings.mode)
+        # A dry run stays on this branch: the other one's scripts are not here.
+        deploy_half(engine, None, settings.mode, scripts=not dry_run)

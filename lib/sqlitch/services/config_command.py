@@ -80,6 +80,7 @@ class ConfigRequest:
     file: str | None = None
     type: TypeName | None = None
     args: tuple[str, ...] = field(default_factory=tuple)
+    json: bool = False  # --json (with --list only)
 
 
 def build_request(
@@ -89,6 +90,7 @@ def build_request(
     types: Sequence[TypeName],
     file: str | None,
     args: Sequence[str],
+    json: bool = False,
 ) -> ConfigRequest:
     """Check that at most one file, type and action was given, in Sqitch's order.
 
@@ -101,6 +103,8 @@ def build_request(
         raise ConfigUsageError("Only one type at a time.")
     if len(actions) > 1:
         raise ConfigUsageError("Only one action at a time.")
+    if json and actions != ["list"]:
+        raise ConfigUsageError("--json goes with --list only.")
     scope = next((_SCOPES[s] for s in scopes if s in _SCOPES), None)
     return ConfigRequest(
         action=actions[0] if actions else None,
@@ -108,6 +112,7 @@ def build_request(
         file=file,
         type=types[0] if types else None,
         args=tuple(args),
+        json=json,
     )
 
 
@@ -214,10 +219,31 @@ class _ConfigRunner:
 
     def list(self, args: Sequence[str]) -> None:
         scope = self.request.scope
+        if self.request.json:
+            self._list_json(scope)
+            return
         if scope is None:
             self.out.emit(self.config.dump())
         elif self.config.scope_exists(scope):
             self.out.emit(self.config.dump(scope))
+
+    def _list_json(self, scope: Scope | None) -> None:
+        """--list --json: each key's value, or its values when it has several."""
+        from sqlitch.services.json_output import write_document
+
+        if scope is None:
+            items = self.config.items()
+        elif self.config.scope_exists(scope):
+            items = self.config.scope_items(scope)
+        else:
+            items = []
+        grouped: dict[str, list[str | None]] = {}
+        for key, value in items:
+            grouped.setdefault(key, []).append(None if value is None else str(value))
+        settings = {
+            key: values[0] if len(values) == 1 else values for key, values in grouped.items()
+        }
+        write_document("config", {"scope": scope or "all", "settings": settings})
 
     # -- writing -----------------------------------------------------------
 

@@ -104,6 +104,9 @@ def open_engine(
             require_registry(app, target, options)
         raise
     engine = load_engine(target, plan, app, options)
+    from sqlitch.services.observers import diagnose
+
+    diagnose(app, engine)  # -v and up
     return Connected(engine, target, list(parsed.changes))
 
 
@@ -133,18 +136,26 @@ def deploy(
     verify: bool | None,
     log_only: bool,
     lock_timeout: int | None,
+    atomic: bool | None = None,
+    dry_run: bool = False,
+    sql: str | None = None,
 ) -> None:
     from sqlitch.engines.base import DEFAULT_LOCK_TIMEOUT, EngineOptions
 
     config = app.config
     options = EngineOptions(
         log_only=log_only,
+        dry_run=dry_run or sql is not None,
+        atomic=atomic if atomic is not None else bool(config.get("deploy.atomic", as_="bool")),
         with_verify=verify
         if verify is not None
         else bool(config.get("deploy.verify", as_="bool") or False),
         lock_timeout=lock_timeout if lock_timeout is not None else DEFAULT_LOCK_TIMEOUT,
     )
     chosen_mode = mode or str(config.get("deploy.mode") or "") or "all"
+    from sqlitch.services.json_events import attach_events, events_run
+
+    events = attach_events(app, "deploy", options)  # --json
     connected = open_engine(app, "deploy", args, conn, options, variable_sections=("deploy",))
     change = (
         to_change
@@ -153,5 +164,13 @@ def deploy(
     )
     if connected.changes:
         app.warn(f'Too many changes specified; deploying to "{change}"')
-    with connected.engine as engine:
+    if options.dry_run:  # --dry-run, --sql
+        from sqlitch.services.preview import deploy_preview
+
+        with connected.engine as engine:
+            deploy_preview(app, engine, change, chosen_mode, sql)
+        return
+    from sqlitch.services.observers import live_progress
+
+    with connected.engine as engine, events_run(events, engine), live_progress(app, engine):
         engine.deploy(change, chosen_mode)

@@ -37,11 +37,17 @@ class EngineService(ActionService):
     def list(self, args: Sequence[str] = ()) -> None:
         pattern = re.compile(rf"^engine\.(?:{'|'.join(SQITCH_ENGINES)})\.target$")
         verbose = bool(self.app.options.verbosity)
+        found: list[dict[str, object]] = []
         for key, value in self.config.items():
             if not pattern.match(key):
                 continue
             engine = key.split(".")[1]
             self.app.emit(f"{engine}\t{value}" if verbose else engine)
+            found.append({"name": engine, "target": value})
+        if self.app.json:
+            from sqlitch.services.json_output import write_document
+
+            write_document("engine", {"engines": found})
 
     def _target_for(self, engine: str, name: str | None) -> str | None:
         """The target value to store for ``engine`` (a URI or a configured name)."""

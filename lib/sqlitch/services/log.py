@@ -95,6 +95,9 @@ def prepare_log(app: App, opts: LogOptions) -> LogListing:
             # Checked while Sqitch builds the command: exit 255, as for plan.
             raise SqlitchError(f'Unknown log format "{name}"', ident="log", exitval=255)
     formatter = item_formatter(app, opts, "log", date_format)
+    from sqlitch.services.json_output import event_object
+
+    formatter.json_object = event_object  # %j: the joined lists as arrays
     return LogListing(opts, template, formatter)
 
 
@@ -153,6 +156,15 @@ def run_log(app: App, listing: LogListing, targets: Sequence[Target]) -> int:
             offset=opts.skip,
             direction="ASC" if opts.reverse else "DESC",
         )
+        if app.json:
+            from sqlitch.services.json_output import registry_event_object, write_document
+
+            data = {
+                "destination": engine.destination,
+                "events": [registry_event_object(event) for event in events],
+            }
+            write_document("log", data)
+            return 0
         with open_pager(app) as pager:
             if opts.headers:
                 pager.page(f"On database {engine.destination}")

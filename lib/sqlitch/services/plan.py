@@ -152,6 +152,9 @@ def run_plan(app: App, listing: PlanListing, targets: Sequence[Target]) -> None:
         offset=opts.skip or 0,
         direction="DESC" if opts.reverse else "ASC",
     )
+    if app.json:
+        _write_json(target, plan, changes)
+        return
     with open_pager(app) as pager:
         if opts.headers:
             pager.page("# ", f"Project: {plan.project}")
@@ -162,3 +165,19 @@ def run_plan(app: App, listing: PlanListing, targets: Sequence[Target]) -> None:
             deploy_file = str(script_path(target, change, "deploy"))
             item = change_item(change, plan.project, deploy_file)
             pager.page(listing.formatter.format(listing.template, item))
+
+
+def _write_json(target: Target, plan: Plan, changes: Sequence[Change]) -> None:
+    """plan --json: the project and the selected changes (as ``%j`` shows each)."""
+    from sqlitch.formatting.items import item_object
+    from sqlitch.services.json_output import write_document
+    from sqlitch.services.show import script_path
+
+    items = [
+        item_object(change_item(change, plan.project, str(script_path(target, change, "deploy"))))
+        for change in changes
+    ]
+    write_document(
+        "plan",
+        {"project": plan.project, "uri": plan.uri, "file": plan.file, "changes": items},
+    )

@@ -157,13 +157,21 @@ def rebase(
     onto_change: str | None,
     upto_change: str | None,
     modified: bool,
+    dry_run: bool = False,
 ) -> None:
     settings = resolve_settings(app, "rebase", opts, conn)
+    settings.engine.dry_run = dry_run
     connected = open_engine(
         app, "rebase", args, conn, settings.engine, variable_sections=("deploy", "revert")
     )
     changes = connected.changes
-    with connected.engine as engine:
+    from sqlitch.services.observers import live_progress
+
+    with connected.engine as engine, live_progress(app, engine):
+        if dry_run:
+            from sqlitch.services.preview import NOTICE
+
+            app.info(NOTICE)
         if modified:
             onto = engine.planned_deployed_common_ancestor_id()
         else:
@@ -174,9 +182,26 @@ def rebase(
                 f'Too many changes specified; rebasing onto "{_label(onto)}" up to "{_label(upto)}"'
             )
         use_revert_variables(app, engine, connected.target, settings)
-        revert_leniently(app, lambda: engine.revert(onto))
+        revert_leniently(app, lambda: revert_half(engine, onto))
         use_deploy_variables(app, engine, connected.target, settings)
-        engine.deploy(upto, settings.mode)
+        deploy_half(engine, upto, settings.mode)
+
+
+def revert_half(engine: Engine, to: str | None) -> None:
+    """Revert to ``to``; in a dry run, say what would be reverted."""
+    if engine.options.dry_run:
+        engine.dry_run_revert(to)
+    else:
+        engine.revert(to)
+
+
+def deploy_half(engine: Engine, to: str | None, mode: str, *, scripts: bool = True) -> None:
+    """Deploy up to ``to``; in a dry run, say what would be deployed after
+    the revert half (``scripts``: check that their deploy scripts exist)."""
+    if engine.options.dry_run:
+        engine.dry_run_deploy(to, mode, scripts=scripts)
+    else:
+        engine.deploy(to, mode)
 
 
 def _shift(items: list[str]) -> str | None:

@@ -25,6 +25,9 @@ def revert(
     log_only: bool,
     lock_timeout: int | None,
     modified: bool,
+    atomic: bool | None = None,
+    dry_run: bool = False,
+    sql: str | None = None,
 ) -> None:
     from sqlitch.engines.base import DEFAULT_LOCK_TIMEOUT, EngineOptions
 
@@ -35,14 +38,21 @@ def revert(
     strict = bool(config.get("revert.strict", as_="bool"))
     options = EngineOptions(
         log_only=log_only,
+        dry_run=dry_run or sql is not None,
+        atomic=atomic if atomic is not None else bool(config.get("revert.atomic", as_="bool")),
         lock_timeout=lock_timeout if lock_timeout is not None else DEFAULT_LOCK_TIMEOUT,
         no_prompt=bool(no_prompt) if no_prompt else bool(configured_no_prompt or False),
         prompt_accept=True if configured_accept is None else bool(configured_accept),
     )
+    from sqlitch.services.json_events import attach_events, events_run
+
+    events = attach_events(app, "revert", options)  # --json
     connected = open_engine(
         app, "revert", args, conn, options, variable_sections=("deploy", "revert")
     )
-    with connected.engine as engine:
+    from sqlitch.services.observers import live_progress
+
+    with connected.engine as engine, events_run(events, engine), live_progress(app, engine):
         if modified:
             change = engine.planned_deployed_common_ancestor_id()
         elif to_change is not None:
@@ -57,4 +67,9 @@ def revert(
             if strict:
                 raise SqlitchError("Too many changes specified", ident="revert:strict")
             app.warn(f'Too many changes specified; reverting to "{change}"')
-        engine.revert(change)
+        if options.dry_run:  # --dry-run, --sql
+            from sqlitch.services.preview import revert_preview
+
+            revert_preview(app, engine, change, sql)
+        else:
+            engine.revert(change)

@@ -43,11 +43,30 @@ def _show_tag(app: App, plan: Plan, key: str, exists_only: bool) -> bool:
         tag = next((t for t in change.tags if (t.id if is_id else t.name) == wanted), None)
     if tag is None:
         if exists_only:
-            return False
+            return _json_exists(app, "tag", key, False)
         raise _error(f'Unknown tag "{key}"')
+    if app.json:
+        from sqlitch.services.json_output import tag_object
+
+        details = {} if exists_only else {**tag_object(tag), "info": tag.info}
+        _write_json("tag", key, details)
+        return True
     if not exists_only:
         app.emit(tag.info)
     return True
+
+
+def _write_json(kind: str, key: str, details: dict[str, object], exists: bool = True) -> None:
+    from sqlitch.services.json_output import write_document
+
+    write_document("show", {"type": kind, "key": key, "exists": exists, **details})
+
+
+def _json_exists(app: App, kind: str, key: str, exists: bool) -> bool:
+    """--exists: nothing printed (with --json, whether the object exists)."""
+    if app.json:
+        _write_json(kind, key, {}, exists)
+    return exists
 
 
 def _emit_bytes(data: bytes) -> None:
@@ -74,25 +93,39 @@ def run_show(app: App, target: Target, kind: str, key: str, *, exists_only: bool
     change = plan.get(key)
     if change is None:
         if exists_only:
-            return False
+            return _json_exists(app, kind, key, False)
         raise _error(f'Unknown change "{key}"')
     if kind == "change":
-        if not exists_only:
-            app.emit(change.info)
+        if exists_only:
+            return _json_exists(app, kind, key, True)
+        if app.json:
+            from sqlitch.services.json_output import plan_change_object
+
+            parent = change.parent.id if change.parent is not None else None
+            details = {**plan_change_object(change, plan.project), "parent_id": parent}
+            _write_json(kind, key, {**details, "info": change.info})
+            return True
+        app.emit(change.info)
         return True
 
     path = script_path(target, change, kind)
     local = Path(path)
     if not local.exists():
         if exists_only:
-            return False
+            return _json_exists(app, kind, key, False)
         raise _error(f'File "{path}" does not exist')
     if local.is_dir():
         raise _error(f'"{path}" is not a file')
-    if not exists_only:
-        try:
-            data = local.read_bytes()
-        except OSError as exc:
-            raise SqlitchError(f"Cannot open {path}: {exc.strerror}", ident="io") from None
-        _emit_bytes(data)
+    if exists_only:
+        return _json_exists(app, kind, key, True)
+    try:
+        data = local.read_bytes()
+    except OSError as exc:
+        raise SqlitchError(f"Cannot open {path}: {exc.strerror}", ident="io") from None
+    if app.json:
+        script = data.decode("utf-8", "surrogateescape")
+        details = {"change_id": change.id, "change": change.name, "path": str(path)}
+        _write_json(kind, key, {**details, "script": script})
+        return True
+    _emit_bytes(data)
     return True

@@ -49,7 +49,11 @@ def open_engine(app: App, target: Target, plan: Plan | None = None) -> Engine:
 
     if plan is None:
         plan = Plan.new("", file=str(target.plan_file))
-    return load_engine(target, plan, app)
+    engine = load_engine(target, plan, app)
+    from sqlitch.services.observers import diagnose
+
+    diagnose(app, engine, scripts=False)  # -v and up
+    return engine
 
 
 def first_target(app: App, targets: Sequence[Target]) -> Target:
@@ -94,9 +98,13 @@ def run_status(app: App, opts: StatusOptions, targets: Sequence[Target]) -> int:
             # it never needs to, and reports the status as unknown.
             raise plan_error
         project = opts.project or _project(engine, plan)
+        _warn_interrupted(app, engine)
         state = engine.registry.current_state(project)
         if state is None:  # also when there is no registry at all, as in Sqitch
             raise SqlitchError("No changes deployed", ident="status", exitval=1)
+        if app.json:
+            _write_json(engine, project, state, plan, str(target.plan_file))
+            return 0
         fmt = opts.date_format or "iso"
         _emit_state(app, state, fmt)
         if opts.show_changes:
@@ -128,6 +136,19 @@ def run_status(app: App, opts: StatusOptions, targets: Sequence[Target]) -> int:
     return 0
 
 
+def _warn_interrupted(app: App, engine: Engine) -> None:
+    """Name a change a killed deploy or revert may have left half-recorded."""
+    found = engine.interrupted_change()
+    if found is not None:
+        action, name = found
+        done = "applied" if action == "deploy" else "undone"
+        app.warn(
+            f'The {action} of change "{name}" was interrupted: its script may have {done}'
+            " its objects without the registry recording it. Check the database before"
+            f" the next {action}."
+        )
+
+
 def _project(engine: Engine, plan: Plan | None) -> str:
     """The plan's project, else the only project in the registry."""
     if plan is not None:
@@ -148,6 +169,35 @@ def _project(engine: Engine, plan: Plan | None) -> str:
             ident="status",
         )
     return projects[0]
+
+
+def _write_json(
+    engine: Engine, project: str, state: State, plan: Plan | None, plan_file: str
+) -> None:
+    """status --json: the state, every deployed change and tag, and what the
+    plan has not deployed yet (null when the plan is another project's)."""
+    from sqlitch.services.json_output import status_data, write_document
+
+    undeployed = None
+    if plan is not None and plan.project == project:
+        idx = plan.index_of(state.change_id)
+        if idx is None:
+            raise SqlitchError(
+                "Make sure you are connected to the proper database for this project.",
+                ident="status",
+                vent_lines=[f"Cannot find this change in {plan_file}"],
+            )
+        undeployed = plan.changes[idx + 1 :]
+    registry = engine.registry
+    data = status_data(
+        engine.destination,
+        state,
+        registry.current_changes(project),
+        registry.current_tags(project),
+        plan,
+        undeployed,
+    )
+    write_document("status", data)
 
 
 def _emit_state(app: App, state: State, fmt: str) -> None:

@@ -33,10 +33,16 @@ class TargetService(ActionService):
 
     def list(self, args: Sequence[str] = ()) -> None:
         verbose = bool(self.app.options.verbosity)
+        found: list[dict[str, object]] = []
         for key, value in self.config.items():
             match = _TARGET_URI_KEY.match(key)
             if match:
                 self.app.emit(f"{match.group(1)}\t{value}" if verbose else match.group(1))
+                found.append({"name": match.group(1), "uri": value})
+        if self.app.json:
+            from sqlitch.services.json_output import write_document
+
+            write_document("target", {"targets": found})
 
     def add(self, args: Sequence[str]) -> None:
         if len(args) < 2 or not args[0] or not args[1]:

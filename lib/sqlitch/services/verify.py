@@ -23,14 +23,19 @@ def verify(
     to_change: str | None,
 ) -> None:
     from sqlitch.engines.base import EngineOptions
+    from sqlitch.services.json_events import attach_events, events_run
 
+    options = EngineOptions()
+    events = attach_events(app, "verify", options)  # --json
     connected = open_engine(
-        app, "verify", args, conn, EngineOptions(), variable_sections=("deploy", "verify")
+        app, "verify", args, conn, options, variable_sections=("deploy", "verify")
     )
     changes = connected.changes
     start = from_change if from_change is not None else (changes.pop(0) if changes else None)
     end = to_change if to_change is not None else (changes.pop(0) if changes else None)
     if changes:
         app.warn(f'Too many changes specified; verifying from "{start}" to "{end}"')
-    with connected.engine as engine:
+    from sqlitch.services.observers import live_progress
+
+    with connected.engine as engine, events_run(events, engine), live_progress(app, engine):
         engine.verify(start, end)

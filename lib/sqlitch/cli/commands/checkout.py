@@ -17,6 +17,8 @@ revert the changes deployed after the last change both branches' plans
 share, run `git checkout <branch>`, then deploy the other branch's plan.
 The other plan is read from Git before switching. core.vcs.client names
 the Git program. Takes the same options as rebase, but no changes.
+--dry-run lists what would be reverted and deployed, changing nothing (Git
+does not switch branches).
 """
 
 USAGE = ["checkout [options] [<database>] <branch>"]
@@ -25,6 +27,9 @@ USAGE = ["checkout [options] [<database>] <branch>"]
 @command("checkout", usage=USAGE, help=HELP)
 @click.argument("args", nargs=-1)
 @revert_deploy_options
+@click.option(
+    "--dry-run", "dry_run", is_flag=True, help="Show what would be reverted and deployed."
+)
 def checkout_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.checkout import checkout
     from sqlitch.services.rebase import check_strict
@@ -38,7 +43,7 @@ def checkout_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     branch = parsed.names[0]
     if not branch:
         raise UsageFailure("", usage)
-    checkout(app, parsed, conn, options, branch=branch)
+    checkout(app, parsed, conn, options, branch=branch, dry_run=opts.pop("dry_run"))
     return 0
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import UsageFailure, command
+from sqlitch.cli.command import UsageFailure, command, json_option
 from sqlitch.services import config_command as service
 
 USAGE = ["[options] config [config options]"]
@@ -77,6 +77,7 @@ def _options(func: Any) -> Any:
     help="Use this file instead of a scope's.",
 )
 @_options
+@json_option("With --list: the settings as JSON (docs/json-output.md).")
 def config_command(app: App, args: tuple[str, ...], file: str | None, **flags: bool) -> int:
     file = file or None  # Sqitch ignores an empty --file
     scopes = [name for name, _n, _h in _SCOPES if flags[_dest(name)]]
@@ -89,6 +90,7 @@ def config_command(app: App, args: tuple[str, ...], file: str | None, **flags: b
             types=[name for name, _n, _h in _TYPES if flags[_dest(name)]],
             file=file,
             args=args,
+            json=flags["json_"],
         )
         return service.run_config(app, app.config, request, app.env)
     except service.ConfigUsageError as exc:

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import SqitchCommand, command
+from sqlitch.cli.command import SqitchCommand, command, json_option
 from sqlitch.cli.connect_options import (
+    atomic_option,
     build_connect,
     connect_options,
     lock_timeout_option,
@@ -30,6 +31,13 @@ failed change (change). --verify runs each change's verify script after its
 deploy script; --log-only records the changes without running any script.
 The registry is created on first use. --runner chooses between the database's
 command-line client and SQLitch's built-in driver to run scripts.
+With the driver runner on SQLite and PostgreSQL each change and its registry
+record commit together; --atomic (or deploy.atomic) makes the whole deploy one
+transaction that any failure rolls back entirely.
+--dry-run makes the same checks and lists what would be deployed, changing
+nothing (no registry, no lock, no script run). --sql <file> (- for stdout)
+writes the deploy as one SQL script for the database's client instead: the
+change scripts in order, each followed by its registry rows.
 """
 
 USAGE = ["deploy [options] [<database>]"]
@@ -50,10 +58,22 @@ USAGE = ["deploy [options] [<database>]"]
 @verify_option
 @log_only_option("Record changes without running them.")
 @lock_timeout_option
+@atomic_option
+@click.option(
+    "--dry-run", "dry_run", is_flag=True, help="Show what would be deployed; change nothing."
+)
+@click.option(
+    "--sql",
+    "sql",
+    metavar="<file>",
+    help="Write the deploy as an SQL script for the client (- for stdout); change nothing.",
+)
+@json_option("Print JSON lines: one per change, then a summary (docs/json-output.md).")
 def deploy_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.deploy import deploy
 
     cmd: SqitchCommand = deploy_command
+    opts.pop("json_")  # read while parsing: app.json
     conn = build_connect(cmd.usage_text(), opts)
     parsed = parse_connect_args(app, "deploy", args, conn)
     deploy(app, parsed, conn, **opts)

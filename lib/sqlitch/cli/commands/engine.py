@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import command
+from sqlitch.cli.command import command, json_option
 from sqlitch.cli.target_options import run_action, target_options
 
 HELP = """\
@@ -30,6 +30,7 @@ USAGE = [
 @command("engine", usage=USAGE, help=HELP)
 @click.argument("args", nargs=-1)
 @target_options(click.option("--target", metavar="<target>", help="Target name or URI."))
+@json_option("List the engines as JSON (docs/json-output.md).")
 def engine_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.engine import EngineService
 

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import command
+from sqlitch.cli.command import command, json_option
 from sqlitch.cli.connect_options import (
     connection_parts,
     database_options,
@@ -20,7 +20,10 @@ HELP = """\
 List the events recorded in a target's registry, newest first. --format picks
 a layout (full, long, medium, short, oneline, raw) or takes "format:" and a
 template of %-codes; the pattern options select events by change, project
-or committer, and --max-count/--skip page through them.
+or committer, and --max-count/--skip page through them. Besides Sqitch's
+codes, %j prints the event as a JSON object and %{note}j one attribute as a
+JSON value (quoted and escaped); --json prints the whole listing as one JSON
+document (docs/json-output.md).
 """
 
 USAGE = ["log [options] [<database>]"]
@@ -50,6 +53,7 @@ USAGE = ["log [options] [<database>]"]
     headers_help="Print the database header.",
 )
 @database_options
+@json_option("Print the listing as one JSON document (docs/json-output.md).")
 def log_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.cli.args import parse_args
     from sqlitch.services.log import LogOptions, prepare_log, run_log

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import command
+from sqlitch.cli.command import command, json_option
 from sqlitch.cli.listing_options import listing_options, listing_values
 
 HELP = """\
@@ -15,6 +15,10 @@ List the changes of a project's plan, oldest first, one block per change.
 --format picks a layout (full, long, medium, short, oneline, raw) or takes
 "format:" followed by a template of %-codes; the search options select
 changes by event, name or planner, and --max-count/--skip page through them.
+Besides Sqitch's codes, %j prints the change as a JSON object and %{note}j
+one attribute as a JSON value (quoted and escaped), so that a template such
+as 'format:{"note":%{note}j}' stays valid JSON whatever the note says;
+--json prints the whole listing as one JSON document (docs/json-output.md).
 """
 
 USAGE = ["plan [options] [<database>]"]
@@ -36,6 +40,7 @@ USAGE = ["plan [options] [<database>]"]
     reverse_help="Newest change first.",
     headers_help="Print the project and file header.",
 )
+@json_option("Print the listing as one JSON document (docs/json-output.md).")
 def plan_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.cli.args import parse_args
     from sqlitch.services.plan import PlanOptions, prepare_plan, run_plan

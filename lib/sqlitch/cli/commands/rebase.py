@@ -32,6 +32,8 @@ With --modified, revert back to just before the first deployed change
 whose deploy script differs from the plan. -e/--set-deploy and
 -r/--set-revert give variables to one half only; --set to both. The revert
 half asks for confirmation unless -y is given or rebase.no_prompt is set.
+--dry-run lists what each half would revert and deploy, after the same
+checks, asking nothing and changing nothing.
 """
 
 USAGE = ["rebase [options] [<database>] [<onto-change>] [<upto-change>]"]
@@ -94,6 +96,9 @@ def build_revert_deploy(usage: str, opts: dict[str, Any]) -> RevertDeployOptions
     "--upto-change", "--upto", "upto_change", metavar="<change>", help="Deploy up to this change."
 )
 @click.option("-m", "--modified", is_flag=True, help="Revert from the first modified change.")
+@click.option(
+    "--dry-run", "dry_run", is_flag=True, help="Show what would be reverted and deployed."
+)
 def rebase_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.rebase import check_strict, rebase
 

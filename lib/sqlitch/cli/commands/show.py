@@ -8,7 +8,7 @@ from typing import Any, cast
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import SqitchCommand, UsageFailure, command
+from sqlitch.cli.command import SqitchCommand, UsageFailure, command, json_option
 from sqlitch.cli.context_options import context_overrides
 
 HELP = """\
@@ -27,6 +27,7 @@ USAGE = ["show [options] <type> <object>"]
 @click.option("-e", "--exists/--no-exists", "exists", default=False, help="Only test existence.")
 @click.option("-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file to read.")
 @click.option("--top-dir", "top_dir", metavar="<dir>", hidden=True)
+@json_option()
 def show_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.show import run_show
     from sqlitch.target import default_target, resolve_target

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import command
+from sqlitch.cli.command import command, json_option
 from sqlitch.cli.connect_options import (
     connection_parts,
     database_options,
@@ -39,6 +39,7 @@ USAGE = ["status [options] [<database>]"]
 @click.option("-f", "--plan-file", "plan_file", metavar="<file>", help="Plan file to compare with.")
 @click.option("--top-dir", "top_dir", metavar="<dir>", hidden=True)
 @database_options
+@json_option()
 def status_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.cli.args import parse_args
     from sqlitch.cli.context_options import context_overrides

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import command
+from sqlitch.cli.command import command, json_option
 from sqlitch.cli.target_options import run_action, target_options
 
 HELP = """\
@@ -31,6 +31,7 @@ USAGE = [
 @command("target", usage=USAGE, help=HELP)
 @click.argument("args", nargs=-1)
 @target_options(click.option("--uri", metavar="<uri>", help="Database URI."))
+@json_option("List the targets as JSON (docs/json-output.md).")
 def target_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.target import TargetService
 

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import SqitchCommand, command
+from sqlitch.cli.command import SqitchCommand, command, json_option
 from sqlitch.cli.connect_options import build_connect, connect_options, parse_connect_args
 
 HELP = """\
@@ -27,10 +27,12 @@ USAGE = ["verify [options] [<database>]"]
     "--from-change", "--from", "from_change", metavar="<change>", help="First change to verify."
 )
 @click.option("--to-change", "--to", "to_change", metavar="<change>", help="Last change to verify.")
+@json_option("Print JSON lines: one per change, then a summary (docs/json-output.md).")
 def verify_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.verify import verify
 
     cmd: SqitchCommand = verify_command
+    opts.pop("json_")  # read while parsing: app.json
     conn = build_connect(cmd.usage_text(), opts)
     parsed = parse_connect_args(app, "verify", args, conn)
     verify(app, parsed, conn, **opts)
