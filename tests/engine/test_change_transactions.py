@@ -279,12 +279,6 @@ def test_a_target_that_is_the_registry_file(sqlite_cases: Cases, runner: str) ->
     assert [e for e, _ in case.events()].count("fail") == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (before the shared transaction too): the SQLite driver runner keeps one"
-    " connection for every script, so a TEMP table one change's script creates is still"
-    " there for the next (sqlite3, as Sqitch runs it, starts afresh for each script)",
-)
 def test_sqlite_each_script_starts_a_fresh_session(sqlite_cases: Cases) -> None:
     case = sqlite_cases()
     temp = "CREATE TEMP TABLE scratch (x INTEGER);\n"

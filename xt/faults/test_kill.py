@@ -272,12 +272,6 @@ def test_kill_point_between_script_and_record_with_the_client(chain: Place) -> N
     assert 'The deploy of change "t005" was interrupted' in status.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the interrupted-change trace is named after the registry URI as written"
-    " (db:sqlite:sqitch.db, relative) and the project, in one folder per user: a project"
-    " elsewhere with the same name and URI is told of a kill it never had",
-)
 def test_an_interrupted_trace_belongs_to_its_own_registry(tmp_path: Path) -> None:
     shared = tmp_path / "system-tmp"
     shared.mkdir()

@@ -185,7 +185,7 @@ class Engine:
         self.max_name_length = 0
         self.start_at: str | None = None
         self._deps: dict[str, list[DependencyRecord]] = {}
-        self._shared: tuple[Any, Dialect] | bool | None = False  # False: not worked out
+        self._shared: bool | None = None  # False: the engine cannot share transactions
         self._new_registry = False  # this run created the registry
         self._marker: Path | None = None
         #: Dry runs and --sql: the registry is read over a connection that
@@ -284,6 +284,11 @@ class Engine:
         DDL commits by itself). Called only when the driver runner is used;
         the runner must then be a :class:`~sqlitch.engines.runners.TransactionRunner`."""
         return None
+
+    def registry_identity(self) -> str:
+        """What tells this registry from any other on this machine (default:
+        its name in messages; a file-based registry gives its absolute path)."""
+        return self.registry_destination()
 
     def atomic_refusal(self) -> str | None:
         """Why ``--atomic`` cannot work on this database (None: it can)."""
@@ -446,7 +451,7 @@ class Engine:
 
     def close(self) -> None:
         """Release the lock, the runner and the registry connection."""
-        self._shared = False
+        self._shared = None
         if self._runner is not None:
             self._runner.close()
             self._runner = None
@@ -460,7 +465,7 @@ class Engine:
     def close_connections(self) -> None:
         """Close the runner and the registry connection, keeping the lock
         (they reopen on next use)."""
-        self._shared = False
+        self._shared = None
         if self._runner is not None:
             self._runner.close()
             self._runner = None
@@ -1064,12 +1069,13 @@ class Engine:
 
     def deploy_change(self, change: Change) -> None:
         name = change.format_name_with_tags()
+        together = self.may_share(change, "deploy")
         self.out.info_literal(f"  + {name} ..", "." * (self.max_name_length - len(name)), " ")
         observer = self.options.observer
         observer.change_started("deploy", change)
         started, error = time.monotonic(), None
         try:
-            shared = self.shared_transaction(change, "deploy")
+            shared = self._shared_registry() if together else None
             if shared is None:
                 self._deploy_change_apart(change)
             else:
@@ -1181,7 +1187,7 @@ class Engine:
             import hashlib
             import tempfile
 
-            key = f"{self.key}\n{self.registry_destination()}\n{self.plan.project}"
+            key = f"{self.key}\n{self.registry_identity()}\n{self.plan.project}"
             digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()
             owner = os.getuid() if hasattr(os, "getuid") else 0
             folder = Path(tempfile.gettempdir()) / f"sqlitch-{owner}" / "interrupted"
@@ -1220,27 +1226,41 @@ class Engine:
         return None
 
     # -- one transaction per change, or for the whole run ---------------------
-    def shared_transaction(self, change: Change | DeployedChange, action: str) -> Any:
-        """The (connection, dialect) for doing ``change`` in one transaction
-        with its registry rows, or None to do it Sqitch's way (client runner,
-        --log-only, a database that cannot, or a script that cannot run in a
-        transaction: said with -v)."""
-        shared = self._shared_registry()
-        if shared is None:
-            return None
+    def may_share(self, change: Change | DeployedChange, action: str) -> bool:
+        """Whether ``change`` may run in one transaction with its registry
+        rows, worked out without connecting: not with the client runner or
+        --log-only, nor when a script cannot run in a transaction (said at
+        -vv, before the change's line)."""
+        from sqlitch.engines.runners import shares_transactions
+
+        if self._shared is False or self.options.log_only or self.uses_client():
+            return False
+        if type(self).shared_registry is Engine.shared_registry or not shares_transactions(
+            self.runner
+        ):
+            self._shared = False  # this engine or runner never shares
+            return False
         blocker = self._transaction_blocker(change, action)
         if blocker is not None:
             self.out.debug(f"{blocker}; running {change.name} outside a transaction")
+            return False
+        return True
+
+    def shared_transaction(self, change: Change | DeployedChange, action: str) -> Any:
+        """The (connection, dialect) for doing ``change`` in one transaction
+        with its registry rows, or None to do it Sqitch's way."""
+        if not self.may_share(change, action):
             return None
-        return shared
+        return self._shared_registry()
 
     def _shared_registry(self) -> tuple[Any, Dialect] | None:
-        if self._shared is False:
-            shared = None
-            if not self.options.log_only and not self.uses_client():
-                shared = self.shared_registry()
-            self._shared = shared
-        return self._shared  # type: ignore[return-value]
+        """The runner's connection and registry dialect, asked afresh for
+        each change (the runner may give the next change a new session)."""
+        if self._shared is False or self.options.log_only or self.uses_client():
+            return None
+        shared = self.shared_registry()
+        self._shared = None if shared is not None else False
+        return shared
 
     def _transaction_blocker(self, change: Change | DeployedChange, action: str) -> str | None:
         """Why a change's script (or, with --verify, its verify script)
@@ -1458,12 +1478,13 @@ class Engine:
 
     def revert_change(self, change: DeployedChange) -> None:
         name = change.format_name_with_tags()
+        together = self.may_share(change, "revert")
         self.out.info_literal(f"  - {name} ..", "." * (self.max_name_length - len(name)), " ")
         observer = self.options.observer
         observer.change_started("revert", change)
         started, error = time.monotonic(), None
         try:
-            shared = self.shared_transaction(change, "revert")
+            shared = self._shared_registry() if together else None
             if shared is None:
                 self._revert_change_apart(change)
             else:
@@ -1676,7 +1697,8 @@ class Engine:
                     out.comment("Out of order")
                     problems.append("Out of order")
                     errs += 1
-                reworked = plan.changes[plan_index].is_reworked
+                planned = plan.change_at(plan_index)
+                reworked = planned is not None and planned.is_reworked
             else:
                 out.comment("Not present in the plan")
                 problems.append("Not present in the plan")

@@ -671,8 +671,17 @@ class Registry:
         return self._deployed(rows[0]) if rows else None
 
     @staticmethod
-    def _offset_parts(offset: int) -> tuple[str, str, int]:
-        return ("ASC", ">", offset - 1) if offset > 0 else ("DESC", "<", -offset - 1)
+    def _offset_parts(offset: int) -> tuple[str, str, str]:
+        # The skip goes into the SQL as Perl prints it: beyond 64 bits a
+        # double ("1e+20": "datatype mismatch"), or "Inf" ("no such column").
+        from sqlitch.config.cast import format_number
+
+        skip = offset - 1 if offset > 0 else -offset - 1
+        try:
+            shown = format_number(skip)
+        except OverflowError:
+            shown = "Inf"
+        return ("ASC", ">", shown) if offset > 0 else ("DESC", "<", shown)
 
     def change_offset_from_id(self, change_id: str, offset: int) -> DeployedChange | None:
         if not offset:

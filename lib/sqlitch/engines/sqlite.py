@@ -64,6 +64,14 @@ BUSY_TIMEOUT = 30.0
 REGISTRY_SCHEMA = "sqlitch_registry"
 
 
+# What a script can leave on a session that the next script, in a new sqlite3
+# session, would not see: temporary objects, foreign keys switched on.
+_SESSION_STATE = (
+    "SELECT (SELECT count(*) FROM temp.sqlite_master),"
+    " (SELECT foreign_keys FROM pragma_foreign_keys)"
+)
+
+
 def _same_file(one: str, other: str) -> bool:
     """Whether two database paths name one file (existing or not yet)."""
     try:
@@ -96,10 +104,12 @@ class SqliteDriverRunner:
         self.database = database
         self._conn: sqlite3.Connection | None = None
         self._savepoints = 0
+        self._check_pending = False  # a script ran: look at the session before reuse
         #: Whether connecting created the database file.
         self.created_file = False
 
     def _connection(self) -> sqlite3.Connection:
+        self._settle()
         if self._conn is None:
             self.created_file = not os.path.exists(self.database)
             try:
@@ -109,6 +119,21 @@ class SqliteDriverRunner:
             except sqlite3.Error as exc:
                 raise hurl(str(exc), ident="sqlite") from None
         return self._conn
+
+    def _settle(self) -> None:
+        """After a script, between transactions: the sqlite3 client gives each
+        script a new session, so a connection a script left with temporary
+        objects or foreign keys on is not handed to the next script."""
+        conn = self._conn
+        if not self._check_pending or conn is None or conn.in_transaction:
+            return
+        self._check_pending = False
+        try:
+            temps, foreign_keys = conn.execute(_SESSION_STATE).fetchone()
+        except sqlite3.Error:
+            temps, foreign_keys = 1, 1
+        if temps or foreign_keys:
+            self.close()
 
     def share_with_registry(self, registry_file: str) -> tuple[sqlite3.Connection, str]:
         """The target connection with the registry reachable from it, and the
@@ -144,6 +169,7 @@ class SqliteDriverRunner:
         text = read_script(path, "sqlite", f'cannot open "{path}"')
         check_driver_script(path, text)
         conn = self._connection()
+        self._check_pending = True
         open_savepoints: list[str] = []
         try:
             for statement in statements(text):
@@ -180,6 +206,7 @@ class SqliteDriverRunner:
         text = read_script(path, "sqlite", f'cannot open "{path}"')
         check_driver_script(path, text)
         conn = self._connection()
+        self._check_pending = True
         if self.trace is not None:
             self.trace("sql", text)
         try:
@@ -340,6 +367,10 @@ class SqliteEngine(Engine):
 
     def driver_runner(self) -> ScriptRunner:
         return SqliteDriverRunner(self.database)
+
+    def registry_identity(self) -> str:
+        path = self.registry_file
+        return os.path.realpath(path) if path else self.registry_destination()
 
     def shared_registry(self) -> tuple[Any, Dialect] | None:
         runner = self.runner

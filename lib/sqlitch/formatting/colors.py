@@ -49,7 +49,9 @@ _TRUE_COLOR = re.compile(r"(on_)?r(\d+)g(\d+)b(\d+)")
 
 def _true_color(code: str) -> str | None:
     match = _TRUE_COLOR.fullmatch(code)
-    if not match or any(int(v) > 255 for v in match.group(2, 3, 4)):
+    # Compared as text first: never Python's digit limit for int().
+    values = [v.lstrip("0") or "0" for v in match.group(2, 3, 4)] if match else []
+    if not match or any(len(v) > 3 or int(v) > 255 for v in values):
         return None
     prefix = "48" if match.group(1) else "38"
     return f"{prefix};2;{int(match.group(2))};{int(match.group(3))};{int(match.group(4))}"

@@ -88,7 +88,14 @@ def _perl_int(text: str) -> int:
     """A string used as a number by Perl (leading numeric part, else 0)."""
     match = _PERL_NUMBER.match(text)
     digits = match.group(1) if match else ""
-    return int(digits) if digits.lstrip("+-") else 0
+    magnitude = digits.lstrip("+-").lstrip("0")
+    negative = digits.startswith("-")
+    if len(magnitude) > 20 or (magnitude and int(magnitude) >= 2**64):
+        # Beyond 64 bits Perl holds a double, and its integer value (SvIV) is
+        # then -1 (-Inf: the most negative): never Python's digit limit.
+        return -(2**63) if negative else -1
+    number = int(magnitude) if magnitude else 0
+    return -number if negative else number
 
 
 def _prefix_lines(text: str, prefix: str) -> str:

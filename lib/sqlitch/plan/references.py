@@ -10,7 +10,7 @@ from sqlitch.errors import SqlitchError
 from sqlitch.plan._perl import PUNCT
 from sqlitch.plan.model import Change, Tag
 
-__all__ = ["AmbiguousChangeError", "ChangeIndex", "split_offset"]
+__all__ = ["PERL_INF", "AmbiguousChangeError", "ChangeIndex", "split_offset"]
 
 _OFFSET_RE = re.compile(rf"(?<![{PUNCT}])([~^])(?:(\1)|(\d+))?\Z")
 
@@ -42,10 +42,24 @@ def split_offset(key: str) -> tuple[str, int]:
     if match is None:
         return key, 0
     count = match.group(3)
-    offset = int(count) if count is not None else (2 if match.group(2) else 1)
+    offset = _perl_count(count) if count is not None else (2 if match.group(2) else 1)
     if match.group(1) == "^":
         offset = -offset
     return key[: match.start()], offset
+
+
+# Stands for Perl's Inf: more than a double holds (``float()`` of it overflows).
+PERL_INF = 10**400
+
+
+def _perl_count(digits: str) -> int:
+    """A run of digits as Perl holds it: exact within 64 bits, else the
+    double's value (:data:`PERL_INF` past its range), never Python's digit limit."""
+    digits = digits.lstrip("0") or "0"
+    if len(digits) <= 20 and int(digits) < 2**64:
+        return int(digits)
+    number = float(digits)
+    return PERL_INF if number == float("inf") else int(number)
 
 
 _SHA1_RE = re.compile(r"[0-9a-f]{40}\Z")
