@@ -167,6 +167,27 @@ def atomic_option(func: Any) -> Any:
     )(func)
 
 
+def preview_options(verb: str) -> Callable[[Any], Any]:
+    """--dry-run and --sql for a command that deploys or reverts (``verb``)."""
+
+    def add(func: Any) -> Any:
+        func = click.option(
+            "--sql",
+            "sql",
+            metavar="<file>",
+            help=f"Write the {verb} as an SQL script for the client (- for stdout);"
+            " change nothing.",
+        )(func)
+        return click.option(
+            "--dry-run",
+            "dry_run",
+            is_flag=True,
+            help=f"Show what would be {verb}ed; change nothing.",
+        )(func)
+
+    return add
+
+
 def log_only_option(help: str) -> Callable[[Any], Any]:
     return click.option("--log-only", "log_only", is_flag=True, help=help)
 

@@ -467,12 +467,7 @@ class MysqlEngine(Engine):
             runner = self.client_runner(self.target_database)
             runner.execute([*self.client_argv(self.target_database), "--execute", create])
             return
-        try:
-            conn = self.connect(self.target_database or None)
-        except Exception as exc:
-            if type(exc).__module__.startswith("pymysql"):
-                raise hurl(error_text(exc), ident="mysql") from None
-            raise
+        conn = self._connect_target()
         try:
             for statement in create.split("; "):
                 conn.cursor().execute(statement)
@@ -561,17 +556,21 @@ class MysqlEngine(Engine):
             cursor.close()
         return conn
 
+    def _connect_target(self) -> Any:
+        """A connection to the target database, a driver error as Sqitch words it."""
+        try:
+            return self.connect(self.target_database or None)
+        except Exception as exc:
+            if type(exc).__module__.startswith("pymysql"):
+                raise hurl(error_text(exc), ident="mysql") from None
+            raise
+
     def _learn_server(self) -> None:
         """The server's version, from the target database when there is no
         registry database to connect to."""
         if self._server is not None:
             return
-        try:
-            conn = self.connect(self.target_database or None)
-        except Exception as exc:
-            if type(exc).__module__.startswith("pymysql"):
-                raise hurl(error_text(exc), ident="mysql") from None
-            raise
+        conn = self._connect_target()
         conn.close()
 
     def script_registry_dialect(self) -> Dialect:

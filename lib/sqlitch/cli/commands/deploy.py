@@ -16,6 +16,7 @@ from sqlitch.cli.connect_options import (
     log_only_option,
     mode_option,
     parse_connect_args,
+    preview_options,
     verify_option,
 )
 
@@ -59,15 +60,7 @@ USAGE = ["deploy [options] [<database>]"]
 @log_only_option("Record changes without running them.")
 @lock_timeout_option
 @atomic_option
-@click.option(
-    "--dry-run", "dry_run", is_flag=True, help="Show what would be deployed; change nothing."
-)
-@click.option(
-    "--sql",
-    "sql",
-    metavar="<file>",
-    help="Write the deploy as an SQL script for the client (- for stdout); change nothing.",
-)
+@preview_options("deploy")
 @json_option("Print JSON lines: one per change, then a summary (docs/json-output.md).")
 def deploy_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.deploy import deploy

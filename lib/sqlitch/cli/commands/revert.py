@@ -16,6 +16,7 @@ from sqlitch.cli.connect_options import (
     log_only_option,
     no_prompt_option,
     parse_connect_args,
+    preview_options,
 )
 
 HELP = """\
@@ -50,15 +51,7 @@ USAGE = ["revert [options] [<database>]"]
 @lock_timeout_option
 @atomic_option
 @no_prompt_option
-@click.option(
-    "--dry-run", "dry_run", is_flag=True, help="Show what would be reverted; change nothing."
-)
-@click.option(
-    "--sql",
-    "sql",
-    metavar="<file>",
-    help="Write the revert as an SQL script for the client (- for stdout); change nothing.",
-)
+@preview_options("revert")
 @json_option("Print JSON lines: one per change, then a summary (docs/json-output.md).")
 def revert_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.revert import revert
