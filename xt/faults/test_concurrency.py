@@ -37,8 +37,6 @@ from __future__ import annotations
 import sqlite3
 import time
 import warnings
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -65,14 +63,6 @@ def place(tmp_path: Path) -> Place:
     return found
 
 
-def _both(place: Place, first: Sequence[str], second: Sequence[str]) -> list[tuple[int, str]]:
-    """Start both commands at once; (exit, stdout+stderr) of each."""
-    procs = [place.start(first), place.start(second)]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        outputs = list(pool.map(lambda p: p.communicate(timeout=180)[0], procs))
-    return [(p.returncode, o.decode()) for p, o in zip(procs, outputs, strict=True)]
-
-
 def _complete_and_consistent(place: Place) -> None:
     project = place.project
     for name in ("sqitch.db", "flipr.db"):
@@ -84,24 +74,43 @@ def _complete_and_consistent(place: Place) -> None:
 
 @pytest.mark.parametrize("runners", [("driver", "driver"), ("driver", "client")])
 def test_the_second_sqlitch_deploy_waits(place: Place, runners: tuple[str, str]) -> None:
-    commands = [[str(SQLITCH), "deploy", "--runner", runner, TARGET] for runner in runners]
-    outcomes = _both(place, *commands)
-    assert [code for code, _ in outcomes] == [0, 0], outcomes
-    blocked = [out for _, out in outcomes if "Blocked by another instance" in out]
-    assert len(blocked) == 1, outcomes
-    assert blocked[0] == (
+    _slow_second_change(place)
+    leader, follower = ([str(SQLITCH), "deploy", "--runner", r, TARGET] for r in runners)
+    lead_code, lead_out, follow_code, follow_out = _start_after(place, leader, follower, 1)
+    assert (lead_code, follow_code) == (0, 0), (lead_out, follow_out)
+    assert "Blocked" not in lead_out, lead_out
+    assert follow_out == (
         f"Blocked by another instance of Sqitch working on {DESTINATION}; waiting 60 seconds...\n"
         "Nothing to deploy (up-to-date)\n"
     )
     _complete_and_consistent(place)
 
 
+#: A statement SQLite takes seconds over (no sleep() in SQLite): it keeps the
+#: leader inside the lock well past the follower's one-second timeout, on a
+#: fast machine as on a loaded one.
+SLOW_SQL = (
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8000000)"
+    " SELECT count(*) FROM n;\n"
+)
+
+
+def _slow_second_change(place: Place) -> None:
+    slow = place.project / "deploy" / "t002.sql"
+    slow.write_text(SLOW_SQL + slow.read_text())
+
+
 def test_the_second_sqlitch_deploy_times_out_cleanly(place: Place) -> None:
+    # Deterministic: the follower starts only once the leader holds the lock
+    # (one change recorded) and is inside a change that runs for seconds.
+    # (Started together, a fast leader could finish before the follower's
+    # timeout, and the follower then rightly finds nothing to deploy.)
+    _slow_second_change(place)
     command = [str(SQLITCH), "deploy", "--runner", "driver", "--lock-timeout", "1", TARGET]
-    outcomes = _both(place, command, command)
-    assert sorted(code for code, _ in outcomes) == [0, 2], outcomes
-    (_, loser) = next(o for o in outcomes if o[0] == 2)
-    assert loser == (
+    lead_code, lead_out, follow_code, follow_out = _start_after(place, command, command, 1)
+    assert lead_code == 0, lead_out
+    assert follow_code == 2, follow_out
+    assert follow_out == (
         f"Blocked by another instance of Sqitch working on {DESTINATION}; waiting 1 seconds...\n"
         f"Timed out waiting 1 seconds for another instance of Sqitch to finish work on"
         f" {DESTINATION}\n"
