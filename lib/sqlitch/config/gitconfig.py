@@ -8,6 +8,7 @@ is what the writer uses to edit files in place and leave the rest untouched.
 
 from __future__ import annotations
 
+import codecs
 import os
 from pathlib import Path
 from typing import NamedTuple
@@ -242,6 +243,21 @@ class FileText(NamedTuple):
 
     text: str
     newline: str
+
+
+def _perl_escape(exc: UnicodeError) -> tuple[str, int]:
+    """Bytes that are not UTF-8 as Perl's decoding layer reads them: the text
+    ``\\xHH`` for each (so in a value they are an invalid escape, and the
+    file fails to parse as it does for Sqitch)."""
+    if not isinstance(exc, UnicodeDecodeError):  # registered for decoding only
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return "".join(f"\\x{byte:02X}" for byte in bad), exc.end
+
+
+codecs.register_error("sqlitch-perl-escape", _perl_escape)
+#: The decoding error handler that reads bad bytes as Sqitch's config reader does.
+PERL_ESCAPE = "sqlitch-perl-escape"
 
 
 def read_text(path: Path, *, errors: str = "surrogateescape") -> FileText | None:

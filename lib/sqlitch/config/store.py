@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlitch.config.gitconfig import parse_or_raise, read_text
+from sqlitch.config.gitconfig import PERL_ESCAPE, parse_or_raise, read_text
 from sqlitch.errors import SqlitchError
 
 _INCLUDE_KEY = "include.path"
@@ -58,7 +58,7 @@ class Store:
         filename = _canonical(expand_home(path, self.home), relative)
         if depth == 0 and filename in self.files:
             return True
-        loaded = read_text(Path(filename), errors="replace")
+        loaded = read_text(Path(filename), errors=PERL_ESCAPE)
         if loaded is None:
             return False
         self.files.append(filename)

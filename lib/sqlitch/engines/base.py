@@ -166,6 +166,8 @@ class Engine:
     key: ClassVar[str] = ""
     display_name: ClassVar[str] = ""
     registry_release: ClassVar[float] = REGISTRY_RELEASE
+    #: Whether the registry's DDL rolls back with its transaction.
+    registry_ddl_transactional: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -383,20 +385,47 @@ class Engine:
             return self.client_runner(self.target_database)
         return self.driver_runner()
 
-    def run_registry_file(self, path: Path) -> None:
+    def run_registry_file(self, path: Path, release: float | None = None) -> None:
         """Run registry SQL as Sqitch does (through the client) or in-process,
-        from a temporary copy when :meth:`edit_registry_sql` adapts it."""
+        from a temporary copy when :meth:`edit_registry_sql` adapts it; then
+        record ``release`` (if given) as the registry's version.
+
+        Where the script is one transaction (it ends in ``COMMIT;``) and DDL
+        is transactional, the release row is written inside it: a run killed
+        between the two would leave tables without a version, which the
+        next run would try to upgrade from scratch (Sqitch has that window)."""
         sql = path.read_text(encoding="utf-8")
         edited = self.edit_registry_sql(sql)
+        folded = False
+        if release is not None and self.registry_ddl_transactional:
+            edited, folded = _before_last_commit(edited, self._release_row_sql(release))
         if edited == sql:
             self._run_registry_sql(path)
-            return
-        import tempfile
+        else:
+            import tempfile
 
-        with tempfile.TemporaryDirectory(prefix="sqlitch-") as tmp:
-            copy = Path(tmp) / path.name
-            copy.write_text(edited, encoding="utf-8")
-            self._run_registry_sql(copy)
+            with tempfile.TemporaryDirectory(prefix="sqlitch-") as tmp:
+                copy = Path(tmp) / path.name
+                copy.write_text(edited, encoding="utf-8")
+                self._run_registry_sql(copy)
+        if release is not None and not folded:
+            self.registry.register_release(release)
+
+    def registry_file_dialect(self) -> Dialect:
+        """The dialect of statements added to a registry script: its tables
+        named as the script names them (default: unqualified)."""
+        return self.dialect
+
+    def _release_row_sql(self, version: float) -> str:
+        """The release row :meth:`Registry.register_release` writes, as one
+        statement with its values written in."""
+        registry = self.registry
+        sql = self.registry_file_dialect().sql(
+            "INSERT INTO {releases} (version, installed_at, installer_name, installer_email)"
+            " VALUES (?, {now}, ?, ?)"
+        )
+        params = (version, *registry.now(), registry.user_name, registry.user_email)
+        return self.script_literal(sql, params) + ";\n"
 
     def _run_registry_sql(self, path: Path) -> None:
         database = self.registry_database
@@ -411,14 +440,15 @@ class Engine:
             return
         self.run_registry_script(path)
 
-    def create_registry(self) -> None:
-        """Create the registry tables (the package-data DDL)."""
+    def create_registry(self, release: float | None = None) -> None:
+        """Create the registry tables (the package-data DDL), recording
+        ``release`` as their version if given."""
         self.prepare_registry()
-        self.run_registry_file(self.sql_file("registry.sql"))
+        self.run_registry_file(self.sql_file("registry.sql"), release)
 
-    def run_upgrade(self, path: Path) -> None:
-        """Run one registry upgrade script."""
-        self.run_registry_file(path)
+    def run_upgrade(self, path: Path, release: float | None = None) -> None:
+        """Run one registry upgrade script, then record ``release``."""
+        self.run_registry_file(path, release)
 
     # ======================================================================
     # plumbing
@@ -631,13 +661,11 @@ class Engine:
         self.out.info(f"Upgrading the Sqitch registry from {_num(old)} to {_num(new)}")
         for version, path in scripts:
             self.out.info(f"  * From {_num(old)} to {_num(version)}")
-            self.run_upgrade(path)
-            self.registry.register_release(version)
+            self.run_upgrade(path, version)
             old = version
 
     def initialize(self) -> None:
-        self.create_registry()
-        self.registry.register_release(self.registry_release)
+        self.create_registry(self.registry_release)
 
     def register_project(self) -> None:
         if self.project_to_register():
@@ -1779,3 +1807,15 @@ def _num(value: float) -> str:
     """
     text = f"{value:g}"
     return text if value == 0 or "." in text or "e" in text else text + ".0"
+
+
+def _before_last_commit(sql: str, statement: str) -> tuple[str, bool]:
+    """``sql`` with ``statement`` put before its closing ``COMMIT;`` line;
+    whether there was one."""
+    import re
+
+    commits = list(re.finditer(r"(?im)^[ \t]*COMMIT[ \t]*;[ \t]*$", sql))
+    found = commits[-1] if commits else None
+    if found is None or sql[found.end() :].strip():
+        return sql, False
+    return sql[: found.start()] + statement + sql[found.start() :], True

@@ -201,6 +201,8 @@ class MysqlEngine(Engine):
 
     key = "mysql"
     display_name = "MySQL"
+    #: DDL commits implicitly: the release row is written after the script.
+    registry_ddl_transactional = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -494,8 +496,8 @@ class MysqlEngine(Engine):
         finally:
             runner.close()
 
-    def create_registry(self) -> None:
-        super().create_registry()
+    def create_registry(self, release: float | None = None) -> None:
+        super().create_registry(release)
         self._create_checkit()
 
     def _create_checkit(self) -> None:

@@ -317,10 +317,10 @@ class PgEngine(Engine):
             "tableopts=",
         ]
 
-    def run_registry_file(self, path: Path) -> None:
+    def run_registry_file(self, path: Path, release: float | None = None) -> None:
         """Registry SQL as the base runs it; then point the session at the
         schema again, as Sqitch does."""
-        super().run_registry_file(path)
+        super().run_registry_file(path, release)
         self.registry.execute(f"SET search_path = {quote_literal(self.target.registry)}")
 
     def run_registry_script(self, path: Path) -> None:
@@ -386,6 +386,10 @@ class PgEngine(Engine):
         conn = self.connect_registry()
         conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
         return conn
+
+    def registry_file_dialect(self) -> Dialect:
+        # The registry scripts name the schema with psql's variable.
+        return self.dialect.qualified(':"registry".')
 
     def script_registry_dialect(self) -> Dialect:
         from sqlitch.engines.pg_script import quote_identifier

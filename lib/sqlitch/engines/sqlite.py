@@ -347,11 +347,11 @@ class SqliteEngine(Engine):
             self.registry.column("SELECT name FROM sqlite_master WHERE type = 'table'")
         )
 
-    def run_upgrade(self, path: Path) -> None:
+    def run_upgrade(self, path: Path, release: float | None = None) -> None:
         # Sqitch runs upgrade scripts through its client command, which needs
         # the database name even though the scripts go to the registry file.
         _ = self.database
-        super().run_upgrade(path)
+        super().run_upgrade(path, release)
 
     def client_command(self, path: Path, database: str) -> list[str]:
         quoted = "'" + str(path).replace("'", "''") + "'"
