@@ -135,7 +135,7 @@ def test_mysql_release_row_follows_the_script(
             "BEGIN;\nCREATE TABLE t (x);\nCOMMIT;\n",
             "BEGIN;\nCREATE TABLE t (x);\nX;\nCOMMIT;\n",
             True,
-        ),  # noqa: E501
+        ),
         ("BEGIN;\ncommit ;\n-- c\nCOMMIT;\n\n", "BEGIN;\ncommit ;\n-- c\nX;\nCOMMIT;\n\n", True),
         ("CREATE TABLE t (x);\n", "CREATE TABLE t (x);\n", False),
         ("BEGIN;\nCOMMIT;\nCREATE TABLE t (x);\n", "BEGIN;\nCOMMIT;\nCREATE TABLE t (x);\n", False),

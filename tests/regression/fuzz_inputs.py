@@ -69,9 +69,10 @@ def _snapshot(root: Path) -> dict[str, bytes | None]:
         rel = str(path.relative_to(root))
         if _engine_file(path):
             continue
-        if rel == "out" or rel.startswith("out/"):
-            # bundle --dest-dir out: what it copied before failing stays, as in
-            # Sqitch 1.3.1 (bundle is not all-or-nothing; reported, issue 12).
+        if rel.split("/")[0] in ("out", "bundle"):
+            # bundle (--dest-dir out, or its default "bundle"): what it copied
+            # before failing stays, as in Sqitch 1.3.1 (bundle is not
+            # all-or-nothing; reported, issue 12).
             continue
         if path.is_symlink():
             found[rel] = os.readlink(path).encode("utf-8", "surrogateescape")
@@ -91,8 +92,12 @@ def _engine_file(path: Path) -> bool:
         return False
     with path.open("rb") as handle:
         head = handle.read(16)
-    # An empty extension-less file: SQLite's, before its first table.
-    return head == b"SQLite format 3\x00" or (head == b"" and "." not in path.name)
+    # An empty file (not a plan, config or script): SQLite's, opened by a
+    # connection before its first table (`db:sqlite:dev.\rdb` names the
+    # registry `sqitch.\rdb`; Sqitch creates the same file).
+    return head == b"SQLite format 3\x00" or (
+        head == b"" and not path.name.endswith((".plan", ".conf", ".sql"))
+    )
 
 
 def run_in_project(

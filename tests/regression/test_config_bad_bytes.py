@@ -69,3 +69,56 @@ def test_bad_byte_in_a_section_name_is_part_of_it(isolated_env: Path, capsys: Ca
     _write(isolated_env, b"[co\xffre]\n\tengine = sqlite\n")
     assert run(["config", "--list"]) == 0
     assert capsys.readouterr().out == "co\\xffre.engine=sqlite\n\n"
+
+
+# -- NUL characters ---------------------------------------------------------------------
+# A config value may hold a NUL; no file or program can be named with one.
+# Sqitch's SQLite driver cut the name at the NUL (`dev.\0db` made a registry
+# file `sqitch.`); SQLitch refuses the name, exit 2, nothing created.
+NUL_TARGET = (
+    b'[core]\n\tengine = sqlite\n[engine "sqlite"]\n\ttarget = dev\n'
+    b'[target "dev"]\n\turi = db:sqlite:dev.\x00db\n'
+)
+
+
+@pytest.mark.parametrize("command", ["status", "deploy", "log"])
+def test_nul_in_a_sqlite_target_is_refused(
+    isolated_env: Path, capsys: Capture, command: str
+) -> None:
+    _write(isolated_env, NUL_TARGET)
+    (isolated_env / "sqitch.plan").write_text("%syntax-version=1.0.0\n%project=p\n\n")
+    before = sorted(p.name for p in isolated_env.iterdir())
+    assert run([command]) == 2
+    assert capsys.readouterr().err == (
+        'Invalid SQLite database file name "sqitch.\\0db": NUL character\n'
+    )
+    assert sorted(p.name for p in isolated_env.iterdir()) == before
+
+
+def test_nul_in_a_registry_name_is_refused(isolated_env: Path, capsys: Capture) -> None:
+    _write(isolated_env, b'[core]\n\tengine = sqlite\n[engine "sqlite"]\n\tregistry = a\x00b\n')
+    assert run(["status", "db:sqlite:x.db"]) == 2
+    err = capsys.readouterr().err
+    assert err == 'Invalid SQLite database file name "a\\0b.db": NUL character\n'
+
+
+def test_nul_in_a_client_is_refused(isolated_env: Path, capsys: Capture) -> None:
+    _write(isolated_env, b'[core]\n\tengine = sqlite\n[engine "sqlite"]\n\tclient = sqli\x00te3\n')
+    (isolated_env / "sqitch.plan").write_text(
+        "%syntax-version=1.0.0\n%project=p\n\na 2026-01-01T00:00:00Z Ann <a@example.com> # a\n"
+    )
+    (isolated_env / "deploy").mkdir()
+    (isolated_env / "deploy" / "a.sql").write_text("CREATE TABLE a (x);\n")
+    assert run(["deploy", "--runner", "client", "db:sqlite:x.db"]) == 2
+    err = capsys.readouterr().err
+    assert '"sqli\\0te3" failed to start: "NUL character in the command"' in err
+    assert "internal error" not in err
+
+
+def test_nul_in_any_path_setting_names_the_setting(isolated_env: Path, capsys: Capture) -> None:
+    # Found by xt/test_fuzz_bad_input.py: `init` with such a top_dir crashed.
+    _write(isolated_env, b"[core]\n\tengine = sqlite\n\ttop_dir = a\x00b\n")
+    assert run(["init", "fuzz"]) == 2
+    assert capsys.readouterr().err == (
+        "Invalid NUL character in a file or program name (the value of core.top_dir)\n"
+    )

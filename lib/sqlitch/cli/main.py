@@ -317,6 +317,9 @@ def dispatch(app: App, name: str, args: list[str]) -> int:
         return _fail(app, name, _os_error_message(exc), "io", 2)
     except Exception as exc:  # a bug, not bad input: one line unless asked for more
         _traceback_if_asked(app)
+        if isinstance(exc, ValueError) and "null byte" in str(exc):
+            # A NUL from a config value reached a file or program name.
+            return _fail(app, name, _nul_message(app), "io", 2)
         message = f"sqlitch: internal error: {type(exc).__name__}: {exc}"
         return _fail(app, name, message, "internal", 2)
     return result if isinstance(result, int) else 0
@@ -327,6 +330,13 @@ def _traceback_if_asked(app: App) -> None:
         import traceback
 
         app.vent_literal(traceback.format_exc())
+
+
+def _nul_message(app: App) -> str:
+    """Which setting holds the NUL character no file or program name can."""
+    keys = [key for key, value in app.config.items() if value and "\0" in value]
+    where = f" (the value of {', '.join(keys)})" if keys else ""
+    return f"Invalid NUL character in a file or program name{where}"
 
 
 def _os_error_message(exc: OSError) -> str:

@@ -104,7 +104,10 @@ class Dialect:
         if isinstance(value, datetime):
             return value if value.tzinfo else value.replace(tzinfo=UTC)
         text = str(value).replace("T", " ")
-        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+        try:
+            return datetime.fromisoformat(text).replace(tzinfo=UTC)
+        except ValueError:
+            return _early_timestamp(text)
 
     def split_tags(self, value: object) -> list[str]:
         """An aggregated tag list (as :meth:`listagg` builds it) as a list."""
@@ -126,3 +129,36 @@ class Dialect:
     def error_text(self, exc: BaseException) -> str:
         """A driver error as Sqitch prints it (its DBI errstr)."""
         return str(exc)
+
+
+def registry_datetime(moment: datetime) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` in UTC, the year in four digits as Sqitch writes
+    it (``%Y`` leaves years before 1000 unpadded)."""
+    from sqlitch.plan.model import format_timestamp
+
+    return format_timestamp(moment)[:-1].replace("T", " ")
+
+
+def _early_timestamp(text: str) -> datetime:
+    """A stored time before year 1000: year 0000, which Sqitch accepts in plans
+    (see :class:`sqlitch.plan.model.PlanDateTime`), or a year an earlier SQLitch
+    wrote unpadded. Anything else fails as :meth:`datetime.fromisoformat` does."""
+    from sqlitch.plan.model import PlanDateTime
+
+    year, dash, rest = text.partition("-")
+    if not (dash and year.isascii() and year.isdigit() and len(year) <= 4):
+        return datetime.fromisoformat(text)
+    if int(year) > 0:
+        return datetime.fromisoformat(f"{int(year):04d}-{rest}").replace(tzinfo=UTC)
+    # Year 0 is kept 400 years later, where the calendar repeats exactly.
+    shifted = datetime.fromisoformat(f"0400-{rest}")
+    return PlanDateTime(
+        shifted.year,
+        shifted.month,
+        shifted.day,
+        shifted.hour,
+        shifted.minute,
+        shifted.second,
+        shifted.microsecond,
+        tzinfo=UTC,
+    )

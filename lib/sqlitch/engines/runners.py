@@ -114,6 +114,10 @@ class ClientRunner:
             )
         except OSError as exc:
             raise ClientError(f'"{self.client}" failed to start: "{exc.strerror}"') from None
+        except ValueError:  # a NUL character (from a config value): no exec takes it
+            shown = self.client.replace("\0", "\\0")
+            message = f'"{shown}" failed to start: "NUL character in the command"'
+            raise ClientError(message) from None
         # Pass the client's output on through our (possibly redirected) streams.
         if done.stdout and not quiet:
             _write(sys.stdout, done.stdout)

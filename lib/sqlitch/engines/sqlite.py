@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlitch.engines.base import Engine
-from sqlitch.engines.dialect import Dialect
+from sqlitch.engines.dialect import Dialect, registry_datetime
 from sqlitch.engines.runners import ScriptRunner, read_script
 from sqlitch.errors import SqlitchError, hurl
 
@@ -44,7 +44,7 @@ class SqliteDialect(Dialect):
         return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
 
     def planned_value(self, moment: datetime) -> object:
-        return moment.strftime("%Y-%m-%d %H:%M:%S")
+        return registry_datetime(moment)
 
     def is_missing_table(self, exc: BaseException) -> bool:
         return isinstance(exc, sqlite3.Error) and str(exc).startswith("no such table:")
@@ -78,6 +78,15 @@ def _same_file(one: str, other: str) -> bool:
         return os.path.samefile(one, other)
     except OSError:
         return os.path.abspath(one) == os.path.abspath(other)
+
+
+def _no_nul(path: str) -> str:
+    """``path``, refused if it holds a NUL character (from a config value):
+    no file can be named so (Sqitch's driver cut the name there)."""
+    if "\0" in path:
+        shown = path.replace("\0", "\\0")
+        raise hurl(f'Invalid SQLite database file name "{shown}": NUL character', ident="sqlite")
+    return path
 
 
 def _swap_base(segment: str, registry: str) -> str:
@@ -276,20 +285,20 @@ class SqliteEngine(Engine):
         dbname = self.target.uri.dbname
         if not dbname:
             raise hurl(f"Database name missing in URI {self.target.uri}", ident="sqlite")
-        return dbname
+        return _no_nul(dbname)
 
     @property
     def registry_file(self) -> str | None:
         registry = self.target.registry
         if registry.startswith("/"):
-            return registry
+            return _no_nul(registry)
         dbname = self.target.uri.dbname
         if not dbname:
             return None
         # The last path segment's base becomes the registry name, as text (a
         # segment may be empty or "."; the registry may hold a "/").
         head, slash, last = dbname.rpartition("/")
-        return head + slash + _swap_base(last, registry)
+        return _no_nul(head + slash + _swap_base(last, registry))
 
     def registry_destination(self) -> str:
         uri = self.target.uri

@@ -64,17 +64,27 @@ def _local(moment: datetime) -> datetime:
     # The TZ variable may have changed since start-up (tests swap it).
     if hasattr(time, "tzset"):
         time.tzset()
-    return moment.astimezone()
+    try:
+        return moment.astimezone()
+    except OverflowError:
+        # West of UTC, the first hours of year 1 are local times in year 0,
+        # which datetime cannot hold: convert the moment 400 years on, where
+        # the calendar repeats, as a datetime that reports its true year.
+        from sqlitch.plan.model import PlanDateTime
+
+        utc = moment.astimezone(UTC)
+        fields = (utc.month, utc.day, utc.hour, utc.minute, utc.second, utc.microsecond)
+        return PlanDateTime(utc.year + 400, *fields, tzinfo=UTC).astimezone()
 
 
 def format_date(moment: datetime, fmt: str | None = None) -> str:
     """``moment`` (aware) in one of Sqitch's date formats; empty means raw."""
     fmt = fmt or "raw"
     if fmt == "raw":
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S") + "Z"
+        return _datetime(moment.astimezone(UTC)) + "Z"
     local = _local(moment)
     if fmt in ("iso", "iso8601"):
-        return local.strftime("%Y-%m-%d %H:%M:%S ") + _offset(local)
+        return f"{_ymd(local)} {_hms(local)} {_offset(local)}"
     if fmt in ("rfc", "rfc2822"):
         text = strftime(local, "%a, %d %b %Y %H:%M:%S %z")
         return text[:-5] + "-0000" if text.endswith("+0000") else text
@@ -89,6 +99,23 @@ def format_date(moment: datetime, fmt: str | None = None) -> str:
 
 
 # -- calendar values DateTime exposes -------------------------------------
+
+
+def _year(year: int) -> str:
+    """A year as DateTime's ymd writes it: four digits after any sign."""
+    return f"-{-year:04d}" if year < 0 else f"{year:04d}"
+
+
+def _ymd(moment: datetime) -> str:
+    return f"{_year(moment.year)}-{moment.month:02d}-{moment.day:02d}"
+
+
+def _hms(moment: datetime) -> str:
+    return f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+
+
+def _datetime(moment: datetime) -> str:
+    return f"{_ymd(moment)}T{_hms(moment)}"
 
 
 def _offset(moment: datetime, sep: str = "") -> str:
@@ -148,9 +175,24 @@ def _week_of_month(moment: datetime) -> int:
     return (thursday + 6) // 7
 
 
-def _mjd(moment: datetime) -> int:
+def _mjd_value(moment: datetime) -> float:
+    """DateTime's mjd: the modified Julian day with the time of day as a fraction."""
     utc = moment.astimezone(UTC)
-    return (utc.date() - date(1858, 11, 17)).days
+    # A PlanDateTime (year 0) keeps its date 400 years (146097 days) later.
+    cycles = (utc.date().year - utc.year) // 400
+    days = (utc.date() - date(1858, 11, 17)).days - cycles * 146097
+    secs = utc.hour * 3600 + utc.minute * 60 + utc.second
+    return days + secs / 86400 + utc.microsecond * 1000 / 86400 / 1_000_000_000
+
+
+def _mjd(moment: datetime) -> int:
+    # As sprintf's %d takes it: truncated toward zero.
+    return int(_mjd_value(moment))
+
+
+def _perl_number(value: float) -> str:
+    """A floating-point number as Perl prints it (15 significant digits)."""
+    return format(value, ".15g")
 
 
 def _nanosecs(moment: datetime, precision: int = 9) -> str:
@@ -243,12 +285,12 @@ _METHODS: dict[str, _Code] = {
     "millisecond": lambda d: str(d.microsecond // 1000),
     "microsecond": lambda d: str(d.microsecond),
     "epoch": lambda d: str(_epoch(d)),
-    "ymd": lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}",
-    "date": lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}",
-    "hms": lambda d: f"{d.hour:02d}:{d.minute:02d}:{d.second:02d}",
-    "time": lambda d: f"{d.hour:02d}:{d.minute:02d}:{d.second:02d}",
-    "iso8601": lambda d: d.strftime("%Y-%m-%dT%H:%M:%S"),
-    "datetime": lambda d: d.strftime("%Y-%m-%dT%H:%M:%S"),
+    "ymd": _ymd,
+    "date": _ymd,
+    "hms": _hms,
+    "time": _hms,
+    "iso8601": _datetime,
+    "datetime": _datetime,
     "am_or_pm": _am_pm,
     "week_number": lambda d: str(_week_number(d)),
     "week_year": lambda d: str(_week_year(d)),
@@ -257,7 +299,7 @@ _METHODS: dict[str, _Code] = {
     "time_zone_short_name": _tz_short,
     "time_zone_long_name": _tz_long,
     "offset": lambda d: str(int((d.utcoffset() or UTC.utcoffset(None)).total_seconds())),
-    "mjd": lambda d: str(_mjd(d)),
+    "mjd": lambda d: _perl_number(_mjd_value(d)),
     "era_abbr": lambda d: "AD" if d.year > 0 else "BC",
     "era_name": lambda d: "Anno Domini" if d.year > 0 else "Before Christ",
     "quarter_name": lambda d: _QUARTERS[_quarter(d) - 1],
@@ -291,8 +333,10 @@ def _pad(run: str, value: int) -> str:
 
 
 def _two_digit_year(d: datetime) -> str:
-    text = str(abs(d.year))
-    short = int(text[-2:]) if len(text) > 2 else abs(d.year)
+    # DateTime takes the last two characters of the year when it has more
+    # than two, sign included, then negates negative years: -1 gives "01".
+    text = str(d.year)
+    short = int(text[-2:]) if len(text) > 2 else d.year
     return _pad("yy", -short if d.year < 0 else short)
 
 

@@ -24,7 +24,12 @@ def iso_utc(moment: datetime) -> str:
     """``moment`` as ISO-8601 UTC in whole seconds: ``2026-01-01T00:00:00Z``."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(UTC)
+    # By hand: %Y leaves years before 1000 unpadded.
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
+        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
+    )
 
 
 def json_ready(value: Any) -> Any:
