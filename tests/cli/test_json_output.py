@@ -244,6 +244,94 @@ def test_verify_and_revert(
     assert code == 0 and lines[0]["data"]["changes"] == 0
 
 
+def _events(lines: list[dict[str, Any]]) -> list[tuple[str, str | None, str | None]]:
+    return [(line["event"], line["data"]["action"], line["data"].get("change")) for line in lines]
+
+
+def test_rebase_writes_both_halves_then_one_summary(
+    project: Path, capsys: pytest.CaptureFixture[str], validator: Validator
+) -> None:
+    assert sqlitch(capsys, "deploy")[0] == 0
+    code, lines, _ = json_sqlitch(capsys, validator, "rebase", "-y", "--onto", "users", "--json")
+    assert code == 0
+    assert all(line["command"] == "rebase" for line in lines)
+    assert _events(lines) == [
+        ("start", "revert", None),
+        ("change", "revert", "comments"),
+        ("change", "revert", "posts"),
+        ("start", "deploy", None),
+        ("change", "deploy", "posts"),
+        ("change", "deploy", "comments"),
+        ("summary", "rebase", None),
+    ]
+    assert lines[-1]["data"] == {**lines[-1]["data"], "ok": True, "changes": 4, "failed": 0}
+
+    # Nothing to revert, nothing to deploy: the summary alone.
+    code, lines, _ = json_sqlitch(capsys, validator, "rebase", "-y", "--onto", "@HEAD", "--json")
+    assert code == 0 and _events(lines) == [("summary", "rebase", None)]
+
+    # A failing revert half ends the run: no deploy half.
+    (project / "revert" / "comments.sql").write_text("DROP TABLE nosuch;\n")
+    code, lines, err = json_sqlitch(capsys, validator, "rebase", "-y", "--onto", "users", "--json")
+    assert code == 2
+    assert _events(lines) == [
+        ("start", "revert", None),
+        ("change", "revert", "comments"),
+        ("summary", "rebase", None),
+    ]
+    assert lines[-1]["data"] == {**lines[-1]["data"], "ok": False, "changes": 1, "failed": 1}
+    error(err, validator, "rebase", 2)
+
+    code, out, err = sqlitch(capsys, "rebase", "-y", "--dry-run", "--json")
+    assert code == 2 and out == ""
+    assert error(err, validator, "rebase", 2)["message"] == (
+        "--json cannot be combined with --dry-run or --sql"
+    )
+
+
+def test_checkout_writes_both_halves_then_one_summary(
+    project: Path, capsys: pytest.CaptureFixture[str], validator: Validator
+) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
+            cwd=project,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "main")
+    git("checkout", "-q", "-b", "other")
+    plan = (project / "sqitch.plan").read_text()
+    (project / "sqitch.plan").write_text(
+        plan.split("comments ")[0] + f"likes [users] 2026-01-02T00:00:00Z {PLANNER} # Likes.\n"
+    )
+    for kind, sql in (("deploy", "CREATE TABLE likes (x);\n"), ("revert", "DROP TABLE likes;\n")):
+        (project / kind / "likes.sql").write_text(sql)
+    git("add", "-A")
+    git("commit", "-q", "-m", "other")
+    git("checkout", "-q", "main")
+    assert sqlitch(capsys, "deploy")[0] == 0
+
+    code, lines, _ = json_sqlitch(capsys, validator, "checkout", "-y", "other", "--json")
+    assert code == 0
+    assert all(line["command"] == "checkout" for line in lines)
+    assert _events(lines) == [
+        ("start", "revert", None),
+        ("change", "revert", "comments"),
+        ("start", "deploy", None),
+        ("change", "deploy", "likes"),
+        ("summary", "checkout", None),
+    ]
+    assert lines[-1]["data"] == {**lines[-1]["data"], "ok": True, "changes": 2, "failed": 0}
+
+
 def test_verify_reports_planned_changes_that_are_not_deployed(
     project: Path, capsys: pytest.CaptureFixture[str], validator: Validator
 ) -> None:

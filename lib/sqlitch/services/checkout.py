@@ -18,6 +18,7 @@ from sqlitch.services.deploy import ConnectOptions, ParsedTargets, open_engine
 from sqlitch.services.rebase import (
     RevertDeployOptions,
     deploy_half,
+    json_events,
     resolve_settings,
     revert_half,
     revert_leniently,
@@ -87,13 +88,15 @@ def checkout(
 ) -> None:
     settings = resolve_settings(app, "checkout", opts, conn)
     settings.engine.dry_run = dry_run
+    events = json_events(app, "checkout", settings.engine, dry_run)
     connected = open_engine(
         app, "checkout", args, conn, settings.engine, variable_sections=("deploy", "revert")
     )
     git, target = vcs_client(app), connected.target
+    from sqlitch.services.json_events import events_run
     from sqlitch.services.observers import live_progress
 
-    with connected.engine as engine, live_progress(app, engine):
+    with connected.engine as engine, events_run(events, engine), live_progress(app, engine):
         if dry_run:
             from sqlitch.services.preview import NOTICE
 

@@ -1,4 +1,5 @@
-"""``--json`` on deploy, revert and verify: the engine's progress as JSON lines.
+"""``--json`` on deploy, revert, verify, rebase and checkout: the engine's
+progress as JSON lines.
 
 :class:`JsonEvents` is the engine's :class:`~sqlitch.engines.base.ChangeObserver`
 for JSON mode; :func:`attach_events` sets it on the engine options and
@@ -20,7 +21,10 @@ if TYPE_CHECKING:
     from sqlitch.app import App
     from sqlitch.engines.base import Engine, EngineOptions
 
-__all__ = ["JsonEvents", "attach_events", "events_run"]
+__all__ = ["TWO_HALVES", "JsonEvents", "attach_events", "events_run"]
+
+#: Commands that revert, then deploy.
+TWO_HALVES = ("rebase", "checkout")
 
 
 def attach_events(app: App, command: str, options: EngineOptions) -> JsonEvents | None:
@@ -77,12 +81,17 @@ class JsonEvents(ChangeObserver):
         self.total = 0
         self.failed = 0
         self.started_at = time.monotonic()
+        #: rebase and checkout revert, then deploy: the deploy half ends the run.
+        self.last_action = "deploy" if command in TWO_HALVES else command
+        #: The action of the half under way: its changes are the ones counted.
+        self.action = self.last_action
 
     def _event(self, event: str, data: Mapping[str, object]) -> None:
         write_line(self.stream, envelope(self.command, event=event, data=data))
 
     def begin(self, action: str, changes: list[Any]) -> None:
         self.began = True
+        self.action = action
         self._event(
             "start",
             {
@@ -95,7 +104,7 @@ class JsonEvents(ChangeObserver):
     def change_finished(
         self, action: str, change: Any, *, ok: bool, seconds: float, error: str | None = None
     ) -> None:
-        if action == self.command:
+        if action == self.action:  # not the revert of a failed deploy's rollback
             self.total += 1
             self.failed += 0 if ok else 1
         self._event(
@@ -110,7 +119,8 @@ class JsonEvents(ChangeObserver):
         )
 
     def end(self, action: str, *, ok: bool) -> None:
-        if action == self.command:
+        # A failed revert half of a rebase ends the run too.
+        if action == self.last_action or not ok:
             self.summary(ok=ok and not self.failed)
 
     def summary(self, *, ok: bool) -> None:

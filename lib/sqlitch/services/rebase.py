@@ -24,6 +24,7 @@ from sqlitch.services.deploy import (
 if TYPE_CHECKING:
     from sqlitch.app import App
     from sqlitch.engines.base import Engine, EngineOptions
+    from sqlitch.services.json_events import JsonEvents
     from sqlitch.target import Target
 
 DEPLOY_MODES = ("all", "change", "tag")
@@ -161,13 +162,15 @@ def rebase(
 ) -> None:
     settings = resolve_settings(app, "rebase", opts, conn)
     settings.engine.dry_run = dry_run
+    events = json_events(app, "rebase", settings.engine, dry_run)
     connected = open_engine(
         app, "rebase", args, conn, settings.engine, variable_sections=("deploy", "revert")
     )
     changes = connected.changes
+    from sqlitch.services.json_events import events_run
     from sqlitch.services.observers import live_progress
 
-    with connected.engine as engine, live_progress(app, engine):
+    with connected.engine as engine, events_run(events, engine), live_progress(app, engine):
         if dry_run:
             from sqlitch.services.preview import NOTICE
 
@@ -185,6 +188,18 @@ def rebase(
         revert_leniently(app, lambda: revert_half(engine, onto))
         use_deploy_variables(app, engine, connected.target, settings)
         deploy_half(engine, upto, settings.mode)
+
+
+def json_events(app: App, command: str, options: EngineOptions, dry_run: bool) -> JsonEvents | None:
+    """With --json, the observer writing ``command``'s events (a dry run has
+    no JSON form yet: refused)."""
+    if dry_run:
+        from sqlitch.services.preview import refuse_json
+
+        refuse_json(app, command)
+    from sqlitch.services.json_events import attach_events
+
+    return attach_events(app, command, options)
 
 
 def revert_half(engine: Engine, to: str | None) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import SqitchCommand, UsageFailure, command
+from sqlitch.cli.command import SqitchCommand, UsageFailure, command, json_option
 from sqlitch.cli.commands.rebase import build_revert_deploy, revert_deploy_options
 from sqlitch.cli.connect_options import build_connect, parse_connect_args
 
@@ -30,11 +30,13 @@ USAGE = ["checkout [options] [<database>] <branch>"]
 @click.option(
     "--dry-run", "dry_run", is_flag=True, help="Show what would be reverted and deployed."
 )
+@json_option("Print JSON lines: one per change of each half, then a summary (docs/json-output.md).")
 def checkout_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.checkout import checkout
     from sqlitch.services.rebase import check_strict
 
     cmd: SqitchCommand = checkout_command
+    opts.pop("json_")  # read while parsing: app.json
     usage = cmd.usage_text()
     conn = build_connect(usage, opts)
     options = build_revert_deploy(usage, opts)

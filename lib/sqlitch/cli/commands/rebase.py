@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sqlitch.app import App
-from sqlitch.cli.command import HashOption, SqitchCommand, command
+from sqlitch.cli.command import HashOption, SqitchCommand, command, json_option
 from sqlitch.cli.connect_options import (
     build_connect,
     connect_options,
@@ -99,10 +99,12 @@ def build_revert_deploy(usage: str, opts: dict[str, Any]) -> RevertDeployOptions
 @click.option(
     "--dry-run", "dry_run", is_flag=True, help="Show what would be reverted and deployed."
 )
+@json_option("Print JSON lines: one per change of each half, then a summary (docs/json-output.md).")
 def rebase_command(app: App, args: tuple[str, ...], **opts: Any) -> int:
     from sqlitch.services.rebase import check_strict, rebase
 
     cmd: SqitchCommand = rebase_command
+    opts.pop("json_")  # read while parsing: app.json
     usage = cmd.usage_text()
     conn = build_connect(usage, opts)
     options = build_revert_deploy(usage, opts)
