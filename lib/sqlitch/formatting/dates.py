@@ -175,14 +175,110 @@ def _week_of_month(moment: datetime) -> int:
     return (thursday + 6) // 7
 
 
-def _mjd_value(moment: datetime) -> float:
-    """DateTime's mjd: the modified Julian day with the time of day as a fraction."""
-    utc = moment.astimezone(UTC)
+def _rd_days(moment: datetime) -> int:
+    """The Rata Die day number of ``moment``'s date (0001-01-01 is day 1)."""
     # A PlanDateTime (year 0) keeps its date 400 years (146097 days) later.
-    cycles = (utc.date().year - utc.year) // 400
-    days = (utc.date() - date(1858, 11, 17)).days - cycles * 146097
-    secs = utc.hour * 3600 + utc.minute * 60 + utc.second
-    return days + secs / 86400 + utc.microsecond * 1000 / 86400 / 1_000_000_000
+    cycles = (moment.date().year - moment.year) // 400
+    return moment.toordinal() - cycles * 146097
+
+
+def _day_seconds(moment: datetime) -> int:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second
+
+
+#: The UTC days at whose end a leap second was inserted (IERS bulletins C).
+_LEAP_DAYS = tuple(
+    date(int(d[:4]), int(d[4:6]), int(d[6:])).toordinal()
+    for d in [
+        "19720630",
+        "19721231",
+        "19731231",
+        "19741231",
+        "19751231",
+        "19761231",
+        "19771231",
+        "19781231",
+        "19791231",
+        "19810630",
+        "19820630",
+        "19830630",
+        "19850630",
+        "19871231",
+        "19891231",
+        "19901231",
+        "19920630",
+        "19930630",
+        "19940630",
+        "19951231",
+        "19970630",
+        "19981231",
+        "20051231",
+        "20081231",
+        "20120630",
+        "20150630",
+        "20161231",
+    ]
+)
+
+
+def _leap_seconds(moment: datetime) -> int:
+    """Leap seconds inserted before ``moment``'s UTC day, as DateTime counts them."""
+    day = _rd_days(moment.astimezone(UTC))
+    return sum(1 for leap in _LEAP_DAYS if leap < day)
+
+
+def _mjd_value(moment: datetime) -> float:
+    """DateTime's mjd: the modified Julian day with the time of day as a
+    fraction of that UTC day (86401 seconds long when it had a leap second)."""
+    utc = moment.astimezone(UTC)
+    days = _rd_days(utc)
+    length = 86401 if days in _LEAP_DAYS else 86400
+    nanos = utc.microsecond * 1000
+    return (days - 678576) + _day_seconds(utc) / length + nanos / length / 1_000_000_000
+
+
+def _ce_year(moment: datetime) -> int:
+    """The year counted without a year 0 (1 BC is -1)."""
+    return moment.year if moment.year > 0 else moment.year - 1
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _month_length(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if _is_leap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _day_of_quarter(moment: datetime) -> int:
+    first = 3 * (_quarter(moment) - 1) + 1
+    before = sum(_month_length(moment.year, m) for m in range(first, moment.month))
+    return before + moment.day
+
+
+def _quarter_length(moment: datetime) -> int:
+    first = 3 * (_quarter(moment) - 1) + 1
+    return sum(_month_length(moment.year, m) for m in range(first, first + 3))
+
+
+def _is_dst(moment: datetime) -> int:
+    """Whether the local zone keeps summer time at ``moment`` (0 or 1)."""
+    try:
+        return 1 if time.localtime(_epoch(moment)).tm_isdst > 0 else 0
+    except (OverflowError, OSError, ValueError):  # beyond the C library's range
+        return 0
+
+
+def _perl_bool(value: bool) -> str:
+    """A Perl comparison's result as text: 1, or the empty string."""
+    return "1" if value else ""
+
+
+def _rfc3339(moment: datetime) -> str:
+    offset = _offset(moment, ":")
+    return _datetime(moment) + ("Z" if offset == "+00:00" else offset)
 
 
 def _mjd(moment: datetime) -> int:
@@ -304,6 +400,55 @@ _METHODS: dict[str, _Code] = {
     "era_name": lambda d: "Anno Domini" if d.year > 0 else "Before Christ",
     "quarter_name": lambda d: _QUARTERS[_quarter(d) - 1],
     "quarter_abbr": lambda d: f"Q{_quarter(d)}",
+    "quarter_0": lambda d: str(_quarter(d) - 1),
+    "ce_year": lambda d: str(_ce_year(d)),
+    "era": lambda d: "AD" if d.year > 0 else "BC",
+    "christian_era": lambda d: "AD" if d.year > 0 else "BC",
+    "secular_era": lambda d: "CE" if d.year > 0 else "BCE",
+    "year_with_era": lambda d: f"{abs(_ce_year(d))}{'AD' if d.year > 0 else 'BC'}",
+    "year_with_christian_era": lambda d: f"{abs(_ce_year(d))}{'AD' if d.year > 0 else 'BC'}",
+    "year_with_secular_era": lambda d: f"{abs(_ce_year(d))}{'CE' if d.year > 0 else 'BCE'}",
+    "mon_0": lambda d: str(d.month - 1),
+    "day_0": lambda d: str(d.day - 1),
+    "mday_0": lambda d: str(d.day - 1),
+    "day_of_month_0": lambda d: str(d.day - 1),
+    "wday": lambda d: str(_day_of_week(d)),
+    "wday_0": lambda d: str(_day_of_week(d) - 1),
+    "dow_0": lambda d: str(_day_of_week(d) - 1),
+    "day_of_week_0": lambda d: str(_day_of_week(d) - 1),
+    "local_day_of_week": lambda d: str(_local_day_of_week(d)),
+    "doy_0": lambda d: str(_day_of_year(d) - 1),
+    "day_of_year_0": lambda d: str(_day_of_year(d) - 1),
+    "day_of_quarter": lambda d: str(_day_of_quarter(d)),
+    "doq": lambda d: str(_day_of_quarter(d)),
+    "day_of_quarter_0": lambda d: str(_day_of_quarter(d) - 1),
+    "doq_0": lambda d: str(_day_of_quarter(d) - 1),
+    "mdy": lambda d: f"{d.month:02d}-{d.day:02d}-{_year(d.year)}",
+    "dmy": lambda d: f"{d.day:02d}-{d.month:02d}-{_year(d.year)}",
+    "stringify": _datetime,
+    "rfc3339": _rfc3339,
+    # The call's list in scalar context: its last item, the week number.
+    "week": lambda d: str(_week_number(d)),
+    "is_leap_year": lambda d: str(int(_is_leap(d.year))),
+    "month_length": lambda d: str(_month_length(d.year, d.month)),
+    "quarter_length": lambda d: str(_quarter_length(d)),
+    "year_length": lambda d: "366" if _is_leap(d.year) else "365",
+    "is_last_day_of_month": lambda d: _perl_bool(d.day == _month_length(d.year, d.month)),
+    "is_last_day_of_quarter": lambda d: _perl_bool(_day_of_quarter(d) == _quarter_length(d)),
+    "is_last_day_of_year": lambda d: _perl_bool(d.month == 12 and d.day == 31),
+    "is_dst": lambda d: str(_is_dst(d)),
+    "is_finite": lambda d: "1",
+    "is_infinite": lambda d: "0",
+    "fractional_second": lambda d: _perl_number(d.second + d.microsecond * 1000 / 1e9),
+    "hires_epoch": lambda d: _perl_number(_epoch(d) + d.microsecond * 1000 / 1e9),
+    "jd": lambda d: _perl_number(_mjd_value(d) + 2_400_000.5),
+    "leap_seconds": lambda d: str(_leap_seconds(d)),
+    "local_rd_as_seconds": lambda d: str(_rd_days(d) * 86400 + _day_seconds(d)),
+    "utc_rd_as_seconds": lambda d: str(
+        _rd_days(d.astimezone(UTC)) * 86400 + _day_seconds(d.astimezone(UTC))
+    ),
+    # DateTime's own bookkeeping: the UTC year, plus one.
+    "utc_year": lambda d: str(d.astimezone(UTC).year + 1),
 }
 
 _STRFTIME_RE = re.compile(r"%\{(\w+)\}|%([%a-zA-Z])|%(\d+)N", re.S)
