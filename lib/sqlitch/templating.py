@@ -17,15 +17,25 @@ with Template Toolkit's semantics where the two differ:
 
 Parse errors use Template Toolkit's wording so that Sqitch's
 "Error executing <template>: <error>" message reads the same.
+
+Template Toolkit compiles a template into Perl, and Perl then reads each
+number in it as a numeric literal: past 250 characters that fails ("Number
+too long"), a leading ``0`` makes it octal (``010`` is 8, and ``8`` or ``9``
+in it fails: "Illegal octal digit"), and a number past 64 bits becomes a
+double. Those failures name the line of the generated Perl, which
+:class:`_PerlLines` works out; a number's value and printed form are Perl's
+(``[% 1.50 %]`` prints 1.5, ``list.18446744073709551615`` is the last item).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlitch.perl import perl_number
 from sqlitch.perl import perl_true as scalar_true
 
 __all__ = ["TemplateError", "bundled_templates_dir", "render", "render_file"]
@@ -57,6 +67,8 @@ _TAG_RE = re.compile(r"\[%([-+~=]?)(.*?)([-+~=]?)%\]", re.DOTALL)
 class _Directive:
     text: str
     line: int
+    # Template Toolkit's line for the directive: where its first word is.
+    perl_line: int
 
 
 def _chomp_before(text: str, flag: str) -> str:
@@ -87,7 +99,9 @@ def _tokenize(source: str) -> list[str | _Directive]:
         text = _chomp_after(source[pos : match.start()], pending_post)
         tokens.append(_chomp_before(text, match.group(1)))
         line = source.count("\n", 0, match.start()) + 1
-        tokens.append(_Directive(match.group(2).strip(), line))
+        body = match.group(2)
+        lead = body[: len(body) - len(body.lstrip())].count("\n")
+        tokens.append(_Directive(body.strip(), line, line + lead))
         pending_post = match.group(3)
         pos = match.end()
     tokens.append(_chomp_after(source[pos:], pending_post))
@@ -100,7 +114,7 @@ def _tokenize(source: str) -> list[str | _Directive]:
 _EXPR_TOKEN_RE = re.compile(
     r"""\s*(?:
         (?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
-      | (?P<num>\d+(?:\.\d+)?)
+      | (?P<num>[0-9]+(?:\.[0-9]+)?)
       | (?P<op>==|!=|<=|>=|&&|\|\||[<>!().,_=])
       | (?P<word>[A-Za-z_$][A-Za-z0-9_]*)
     )""",
@@ -139,6 +153,8 @@ class _ExprParser:
     def __init__(self, tokens: list[tuple[str, str]]) -> None:
         self.tokens = tokens
         self.pos = 0
+        # The number literals Perl will read, in the order it reads them.
+        self.numbers: list[str] = []
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -208,7 +224,9 @@ class _ExprParser:
             literal = _unquote(value)
             return lambda s: literal
         if kind == "num":
-            return lambda s: value
+            self.numbers.append(value)
+            shown = _perl_literal(value)[0]
+            return lambda s: shown
         if (kind, value) == ("op", "("):
             inner = self.or_expr()
             if not self.accept(")"):
@@ -230,7 +248,8 @@ class _ExprParser:
                 raise _ParseError("unexpected end of directive")
 
     def path(self, first: str) -> Expr:
-        steps: list[tuple[str, list[Expr]]] = []
+        # (name, arguments, list index): a number is both a key and an index.
+        steps: list[tuple[str, list[Expr], int | None]] = []
         if self.accept("("):
             self.args()  # calling a plain variable yields its value
         while self.accept("."):
@@ -238,12 +257,21 @@ class _ExprParser:
             if kind not in ("word", "num"):
                 raise _ParseError(f"unexpected token ({value})")
             call_args = self.args() if self.accept("(") else []
-            steps.append((value, call_args))
+            if kind == "word":
+                steps.append((value, call_args, None))
+                continue
+            # Template Toolkit splits "list.1.2" into two steps, two literals.
+            parts = value.split(".")
+            for position, part in enumerate(parts, 1):
+                self.numbers.append(part)
+                shown, number = _perl_literal(part)
+                args = call_args if position == len(parts) else []
+                steps.append((shown, args, _perl_iv(number)))
 
         def evaluate(stash: _Stash) -> Value:
             current = stash.get(first)
-            for name, call_args in steps:
-                current = _dot(current, name, [a(stash) for a in call_args])
+            for name, call_args, index in steps:
+                current = _dot(current, name, [a(stash) for a in call_args], index)
             return current
 
         return evaluate
@@ -258,8 +286,93 @@ def _unquote(literal: str) -> str:
 
 
 def _number(value: Value) -> float:
-    match = re.match(r"\s*[-+]?\d+(?:\.\d+)?", to_text(value))
-    return float(match.group(0)) if match else 0.0
+    return perl_number(to_text(value))
+
+
+# ---------------------------------------------------------------------------
+# Numbers as Perl reads them from Template Toolkit's generated code
+
+# toke.c copies a decimal literal into a 256-byte buffer, keeping 6 spare.
+_PERL_NUMBER_MAX = 250
+_UV_MAX = 2**64 - 1
+_IV_MAX = 2**63 - 1
+# Perl stops compiling after this many errors ("... has too many errors.").
+_PERL_MAX_ERRORS = 10
+
+
+def _is_octal(digits: str) -> bool:
+    return len(digits) > 1 and digits[0] == "0"
+
+
+def _perl_literal(text: str) -> tuple[str, int | float | str]:
+    """How Perl prints a number literal, and its value.
+
+    ``0…`` is octal, and a ``.`` after it is Perl's concatenation (``01.5``
+    is the string "15"); past 64 bits a number is a double. A literal Perl
+    refuses (see :func:`_perl_literal_errors`) is never rendered.
+    """
+    whole, dot, fraction = text.partition(".")
+    if _is_octal(whole):
+        number: int | float = 0
+        for digit in whole:  # as Perl accumulates it, past 64 bits as a double
+            number = number * 8 + int(digit)
+        if number > _UV_MAX:
+            try:
+                number = float(number)
+            except OverflowError:
+                number = math.inf
+        shown = _perl_format(number)
+        if dot:
+            joined = shown + _perl_literal(fraction)[0]
+            return joined, joined
+        return shown, number
+    if len(text) > _PERL_NUMBER_MAX:
+        return text, 0  # "Number too long": never reaches Python's int()
+    if dot:
+        value = float(text)
+        return _perl_format(value), value
+    integer = int(text)
+    if integer > _UV_MAX:
+        value = float(text)
+        return _perl_format(value), value
+    return str(integer), integer
+
+
+def _perl_literal_errors(text: str) -> list[str | None]:
+    """What Perl says reading the literal: None for "Number too long" (fatal at
+    once), else the digit of each "Illegal octal digit" error."""
+    whole, dot, fraction = text.partition(".")
+    if _is_octal(whole):
+        found: list[str | None] = [d for d in whole if d in "89"]
+        return found + _perl_literal_errors(fraction) if dot else found
+    return [None] if len(text) > _PERL_NUMBER_MAX else []
+
+
+def _perl_format(number: int | float) -> str:
+    """A number as Perl prints it: integers exact, doubles with ``%.15g``."""
+    if isinstance(number, int):
+        return str(number)
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Inf" if number > 0 else "-Inf"
+    return f"{number:.15g}"
+
+
+def _perl_iv(number: int | float | str) -> int:
+    """The integer Perl takes from a number used as an array index."""
+    if isinstance(number, str):
+        number = perl_number(number)
+    if isinstance(number, float):
+        if math.isnan(number):
+            return 0
+        if number >= 2.0**64:
+            number = _UV_MAX  # a double past the unsigned range saturates
+        elif number < -(2.0**63):
+            return -(2**63)
+        else:
+            number = int(number)
+    return number - 2**64 if number > _IV_MAX else number  # an unsigned value wraps
 
 
 def _either(left: Expr, right: Expr) -> Expr:
@@ -320,8 +433,8 @@ def _as_list(value: Value) -> list[Value]:
     return [value]
 
 
-def _dot(value: Value, name: str, args: Sequence[Value]) -> Value:
-    """``value.name``: a key, an index, or a virtual method."""
+def _dot(value: Value, name: str, args: Sequence[Value], index: int | None = None) -> Value:
+    """``value.name``: a key, an index (``index``, for a number), or a virtual method."""
     if isinstance(value, dict):
         if name in value:
             return value[name]
@@ -332,11 +445,12 @@ def _dot(value: Value, name: str, args: Sequence[Value]) -> Value:
         if name == "size":
             return len(value)
         return None
-    if name.isdigit():
+    if index is not None:
         if not isinstance(value, list):
             return None
-        index = int(name)
-        return value[index] if index < len(value) else None
+        if index < 0:  # Perl counts a negative index from the end
+            index += len(value)
+        return value[index] if 0 <= index < len(value) else None
     text_methods: dict[str, Callable[[str], Value]] = {
         "length": len,
         "upper": str.upper,
@@ -401,6 +515,8 @@ class _Text:
 @dataclass
 class _Print:
     expr: Expr
+    line: int = 0
+    numbers: list[str] = field(default_factory=list)
 
     def render(self, stash: _Stash, out: list[str]) -> None:
         out.append(to_text(self.expr(stash)))
@@ -410,6 +526,8 @@ class _Print:
 class _If:
     branches: list[tuple[Expr, _Block]]
     otherwise: _Block | None = None
+    numbers: list[list[str]] = field(default_factory=list)  # each branch's condition's
+    end_line: int = 0
 
     def render(self, stash: _Stash, out: list[str]) -> None:
         for condition, block in self.branches:
@@ -425,6 +543,8 @@ class _Foreach:
     variable: str | None
     expr: Expr
     body: _Block = field(default_factory=_Block)
+    numbers: list[str] = field(default_factory=list)
+    end_line: int = 0
 
     def render(self, stash: _Stash, out: list[str]) -> None:
         items = _as_list(self.expr(stash))
@@ -457,10 +577,12 @@ _Node = _Block | _Text | _Print | _If | _Foreach
 _FOREACH_RE = re.compile(r"\A(?:FOREACH|FOR)\s+(?:([A-Za-z_]\w*)\s*(?:\bIN\b|=)\s*)?(.+)\Z", re.S)
 
 
-def _expression(text: str) -> Expr:
+def _expression(text: str) -> tuple[Expr, list[str]]:
+    """The expression, and the number literals in it."""
     if not text:
         raise _ParseError("unexpected end of directive")
-    return _ExprParser(_lex(text)).parse()
+    parser = _ExprParser(_lex(text))
+    return parser.parse(), parser.numbers
 
 
 class _TemplateParser:
@@ -475,32 +597,37 @@ class _TemplateParser:
     def current(self) -> _Block:
         return self.stack[-1][1]
 
-    def directive(self, text: str) -> None:
+    def directive(self, text: str, line: int = 0) -> None:
+        """Add a directive; ``line`` is Template Toolkit's line for it."""
         keyword = text.split(None, 1)[0] if text else ""
         rest = text[len(keyword) :].strip()
         owner = self.stack[-1][0]
         if keyword in ("IF", "UNLESS"):
-            condition = _expression(rest)
+            condition, numbers = _expression(rest)
             if keyword == "UNLESS":
                 inner = condition
                 condition = lambda s: "" if perl_true(inner(s)) else 1  # noqa: E731
-            node = _If([(condition, _Block())])
+            node = _If([(condition, _Block())], numbers=[numbers])
             self.current.nodes.append(node)
             self.stack.append((node, node.branches[0][1]))
         elif keyword == "ELSIF" and isinstance(owner, _If) and owner.otherwise is None:
             block = _Block()
-            owner.branches.append((_expression(rest), block))
+            condition, numbers = _expression(rest)
+            owner.branches.append((condition, block))
+            owner.numbers.append(numbers)
             self.stack[-1] = (owner, block)
         elif keyword == "ELSE" and not rest and isinstance(owner, _If) and owner.otherwise is None:
             owner.otherwise = _Block()
             self.stack[-1] = (owner, owner.otherwise)
         elif keyword == "END" and not rest and owner is not None:
+            owner.end_line = line  # where Template Toolkit places the whole block
             self.stack.pop()
         elif keyword in ("FOREACH", "FOR"):
             match = _FOREACH_RE.match(text)
             if match is None:
                 raise _ParseError("unexpected end of directive")
-            loop = _Foreach(match.group(1), _expression(match.group(2).strip()))
+            items, numbers = _expression(match.group(2).strip())
+            loop = _Foreach(match.group(1), items, numbers=numbers)
             self.current.nodes.append(loop)
             self.stack.append((loop, loop.body))
         elif keyword in ("ELSIF", "ELSE", "END"):
@@ -508,7 +635,8 @@ class _TemplateParser:
         else:
             if keyword == "GET":
                 text = rest
-            self.current.nodes.append(_Print(_expression(text)))
+            expr, numbers = _expression(text)
+            self.current.nodes.append(_Print(expr, line, numbers))
 
 
 def _parse(source: str) -> _Block:
@@ -522,7 +650,7 @@ def _parse(source: str) -> _Block:
         if token.text.startswith("#"):
             continue
         try:
-            parser.directive(token.text)
+            parser.directive(token.text, token.perl_line)
         except _ParseError as exc:
             raise TemplateError(
                 f"file error - parse error - input text line {token.line}: {exc}\n"
@@ -532,7 +660,76 @@ def _parse(source: str) -> _Block:
         raise TemplateError(
             f"file error - parse error - input text line {last_line}: unexpected end of input"
         )
+    _compile_numbers(parser.root)
     return parser.root
+
+
+class _PerlLines:
+    """Follows the lines of the Perl code Template Toolkit generates.
+
+    Each statement of a block is one chunk, the chunks joined by newlines;
+    a statement starts with ``#line N "input text"``, N being the line of
+    the directive that ends it (an IF or FOREACH block ends at its END),
+    so Perl numbers the lines after it from N. An ``if`` puts its condition
+    on that line, each ``elsif`` after the branch before it; a FOREACH puts
+    its list 4 lines down and its body 17.
+    """
+
+    def __init__(self) -> None:
+        self.line = 1
+        self.numbers: list[tuple[int, str]] = []  # (Perl's line, literal)
+
+    def block(self, block: _Block) -> None:
+        for index, node in enumerate(block.nodes):
+            if index:
+                self.line += 1
+            self.chunk(node)
+
+    def chunk(self, node: _Node) -> None:
+        if isinstance(node, _Print):
+            self.line = node.line
+            self.add(node.numbers)
+        elif isinstance(node, _If):
+            self.line = node.end_line
+            for numbers, (_, body) in zip(node.numbers, node.branches, strict=True):
+                self.add(numbers)  # "if (...) {" / "elsif (...) {"
+                self.line += 1
+                self.block(body)
+                self.line += 2  # "\n}\n"
+            if node.otherwise is not None:
+                self.line += 1  # "else {"
+                self.block(node.otherwise)
+                self.line += 2
+        elif isinstance(node, _Foreach):
+            self.line = node.end_line + 4
+            self.add(node.numbers)
+            self.line += 13
+            self.block(node.body)
+            self.line += 9  # ";" and the loop's last 8 lines
+        elif isinstance(node, _Block):
+            self.block(node)
+
+    def add(self, numbers: list[str]) -> None:
+        self.numbers.extend((self.line, number) for number in numbers)
+
+
+def _compile_numbers(root: _Block) -> None:
+    """Perl's errors reading the template's numbers, as Template Toolkit reports them."""
+    lines = _PerlLines()
+    lines.block(root)
+    errors: list[str] = []
+    for line, number in lines.numbers:
+        for digit in _perl_literal_errors(number):
+            if digit is None:  # fatal at once; earlier errors are dropped
+                raise TemplateError(f"file error - Number too long at input text line {line}.\n")
+            errors.append(
+                f"Illegal octal digit '{digit}' at input text line {line}, at end of line\n"
+            )
+            if len(errors) == _PERL_MAX_ERRORS:
+                errors.append("input text has too many errors.\n")
+                raise TemplateError("file error - " + "".join(errors))
+    if errors:
+        raise TemplateError("file error - " + "".join(errors))
 
 
 def render(source: str, variables: Mapping[str, Value]) -> str:

@@ -15,6 +15,13 @@ Sqitch 1.3.1 does with each value was observed by running it:
 - A plan's ``%uri`` with a 5000-digit port: the port is kept; ``add`` works.
 - A non-UTF-8 byte in an argument: Sqitch dies in its plan writer or config
   code, or writes a mangled value; SQLitch refuses the argument (PARITY).
+- A number in an ``add`` template is a literal in the Perl that Template
+  Toolkit compiles it to: past 250 characters ``Error executing <template>:
+  file error - Number too long at input text line N.`` (and a blank line),
+  exit 2; with a leading 0 it is octal, an 8 or 9 in it an ``Illegal octal
+  digit`` error. Sqitch leaves an empty deploy script behind; SQLitch renders
+  every template before it writes anything (PARITY). Observed with Template
+  Toolkit 2.27, as are the values and line numbers below.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import pytest
 from sqlitch.cli.main import run
 from sqlitch.errors import SqlitchError
 from sqlitch.target import DbUri
+from sqlitch.templating import TemplateError, Value, render
 
 Capture = pytest.CaptureFixture[str]
 HUGE = "9" * 5000
@@ -312,13 +320,146 @@ def test_reported_true_colour(project: Path, capsys: Capture) -> None:
     assert captured.err == f"r{HUGE}g1b1 is not a valid ANSI color\n"
 
 
-@pytest.mark.xfail(reason="templating.py: int() of a 5000-digit list index", strict=False)
-def test_reported_template_index(project: Path, capsys: Capture) -> None:
-    # Sqitch 1.3.1: "Error executing …: file error - Number too long …", exit 2.
+def _add_with_template(project: Path, template: str) -> int:
     for kind in ("deploy", "revert", "verify"):
         (project / "t" / kind).mkdir(parents=True)
-        (project / "t" / kind / "sqlite.tmpl").write_text(f"[% requires.{HUGE} %]\n")
+        (project / "t" / kind / "sqlite.tmpl").write_text(template)
+    return run(["add", "x", "-n", "x", "-r", "users", "--template-directory", "t"])
+
+
+def test_reported_template_index(project: Path, capsys: Capture) -> None:
+    # Sqitch 1.3.1 says the same, exit 2 (and leaves an empty deploy/x.sql).
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
-    assert run(["add", "x", "-n", "x", "-r", "users", "--template-directory", "t"]) == 2
+    assert _add_with_template(project, f"[% requires.{HUGE} %]\n") == 2
+    captured = capsys.readouterr()
+    _no_crash(captured)
+    assert captured.err == (
+        "Error executing t/deploy/sqlite.tmpl: "
+        "file error - Number too long at input text line 1.\n\n"
+    )
+    after = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    assert {p: d for p, d in after.items() if "/t/" not in str(p)} == before
+
+
+OCTAL_ERROR = "Illegal octal digit '9' at input text line 1, at end of line\n"
+
+
+@pytest.mark.parametrize(
+    ("index", "error"),
+    [
+        # Octal: each 9 is an error, and Perl gives up after ten.
+        ("0" + HUGE, OCTAL_ERROR * 10 + "input text has too many errors.\n"),
+        ("09", OCTAL_ERROR),
+    ],
+)
+def test_template_octal_index_errors(
+    project: Path, capsys: Capture, index: str, error: str
+) -> None:
+    assert _add_with_template(project, f"[% requires.{index} %]\n") == 2
+    captured = capsys.readouterr()
+    _no_crash(captured)
+    assert captured.err == f"Error executing t/deploy/sqlite.tmpl: file error - {error}\n"
+    assert not (project / "deploy" / "x.sql").exists()
+
+
+def test_template_index_of_5000_zeros_is_octal(project: Path, capsys: Capture) -> None:
+    # 000…01 is octal 1, beyond the list of one change: nothing printed.
+    assert _add_with_template(project, f"[% requires.{'0' * 4999}1 %]|[% requires.0 %]\n") == 0
     _no_crash(capsys.readouterr())
-    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+    assert (project / "deploy" / "x.sql").read_text() == "|users\n"
+
+
+VARS: dict[str, Value] = {"requires": ["a", "b", "c"], "change": "x"}
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("[% requires.250 %]", ""),  # an index within Python's and Perl's limits
+        ("[% requires.18446744073709551615 %]", "c"),  # 64-bit unsigned: -1 as Perl's IV
+        ("[% requires.18446744073709551614 %]", "b"),
+        ("[% requires.18446744073709551612 %]", ""),
+        ("[% requires.9223372036854775807 %]", ""),
+        ("[% requires.9223372036854775808 %]", ""),
+        ("[% requires.99999999999999999999 %]", "c"),  # a double past 64 bits saturates
+        (f"[% requires.{'9' * 250} %]", "c"),
+        ("[% requires.010 %]|[% requires.02 %]", "|c"),  # octal
+        ("[% requires.1.5 %]|[% requires.0.0 %]", "|"),  # two steps: "b".5 and "a".0
+        (f"[% requires.{'1' * 200}.{'1' * 200} %]", ""),  # two literals, each short enough
+        ("[% 1.50 %] [% 3.0 %] [% 010 %] [% 01.5 %] [% 0.5 %]", "1.5 3 8 15 0.5"),
+        ("[% 99999999999999999999 %] [% 18446744073709551615 %]", "1e+20 18446744073709551615"),
+        ("[% 1000000000000000.0 %] [% 0777 %]", "1e+15 511"),
+        (f"[% {'1' * 250} %]", "1.11111111111111e+249"),
+        (f"[% {'1' * 125}.{'1' * 124} %]", "1.11111111111111e+124"),
+        (f"[% {'0' * 5000}1 %] [% 0{'7' * 400} %]", "1 Inf"),
+        ("[% IF change < 99999999999999999999 %]lt[% END %]", "lt"),
+    ],
+)
+def test_template_numbers_as_perl_reads_them(template: str, expected: str) -> None:
+    assert render(template, VARS) == expected
+
+
+N = "1" * 251
+
+
+@pytest.mark.parametrize(
+    ("template", "error"),
+    [
+        (f"[% {N} %]", "Number too long at input text line 1.\n"),
+        (f"[% {'1' * 125}.{'1' * 125} %]", "Number too long at input text line 1.\n"),
+        (f"[% change _ {N} %]", "Number too long at input text line 1.\n"),
+        (f"[% requires.join({N}) %]", "Number too long at input text line 1.\n"),
+        # Template Toolkit's line: where the directive's first word is.
+        (f"a\n[%\n\n requires.{N} %]", "Number too long at input text line 4.\n"),
+        # A block's #line is its END's: an IF's condition is on that line ...
+        (f"[% IF change < {N} %]\n\n\ny\n[% END %]", "Number too long at input text line 5.\n"),
+        (f"[% UNLESS change < {N} %]\n\n[% END %]", "Number too long at input text line 3.\n"),
+        # ... each ELSIF after the branch before it (the if, a line, "}") ...
+        (
+            f"\n[% IF change %]\n\n[% ELSIF change < {N} %]\ny\n\n[% END %]",
+            "Number too long at input text line 10.\n",
+        ),
+        # ... a directive in the branch setting the line for the rest ...
+        (
+            f"[% IF change %]\n[% change %]\n[% ELSIF change < {N} %][% END %]",
+            "Number too long at input text line 5.\n",
+        ),
+        # ... a FOREACH's list 4 lines down, and its body has its own lines.
+        (
+            f"[% FOREACH r IN requires.{N} %]\n\n[% r %]\n[% END %]",
+            "Number too long at input text line 8.\n",
+        ),
+        (
+            f"[% FOREACH r IN requires %]\n[% {N} %]\n[% END %]",
+            "Number too long at input text line 2.\n",
+        ),
+        (
+            f"[% IF change %]\n[% change %]\n[% END %][% {N} %]",
+            "Number too long at input text line 3.\n",
+        ),
+        # Octal errors pile up (each on its line) unless a number is too long.
+        (
+            "[% 0989 %]\n[% 08 %]",
+            (
+                "Illegal octal digit '9' at input text line 1, at end of line\n"
+                "Illegal octal digit '8' at input text line 1, at end of line\n"
+                "Illegal octal digit '9' at input text line 1, at end of line\n"
+                "Illegal octal digit '8' at input text line 2, at end of line\n"
+            ),
+        ),
+        (f"[% requires.08 %][% {N} %]", "Number too long at input text line 1.\n"),
+        (f"[% 01.{N} %]", "Number too long at input text line 1.\n"),  # "." joins two numbers
+        (f"[% 01.0{'9' * 3} %]", OCTAL_ERROR * 3),
+    ],
+)
+def test_template_numbers_perl_refuses(template: str, error: str) -> None:
+    with pytest.raises(TemplateError) as caught:
+        render(template, VARS)
+    assert str(caught.value) == f"file error - {error}"
+
+
+def test_template_parse_error_comes_before_a_number_too_long() -> None:
+    with pytest.raises(
+        TemplateError, match=r"parse error - input text line 1: unexpected token \(END\)"
+    ):
+        render(f"[% requires.{HUGE} %][% END %]", VARS)

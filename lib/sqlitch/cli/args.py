@@ -38,7 +38,7 @@ class ParsedArgs:
 def plan_contains(target: Target, change: str) -> bool:
     """Whether the target's plan file exists and holds ``change`` (any reference form)."""
     path = Path(target.plan_file)
-    if not path.exists():
+    if not os.path.exists(path):  # as Perl's -e: a name too long does not exist
         return False
     from sqlitch.plan import load_plan
 

@@ -43,7 +43,8 @@ def system_dir() -> Path:
 
 def _pick_conf(directory: Path) -> Path | None:
     """The config file in a directory, refusing both sqitch.conf and sqlitch.conf."""
-    found = [directory / name for name in CONF_NAMES if (directory / name).is_file()]
+    # os.path's tests, as Perl's -f: a name too long for the system is no file.
+    found = [directory / name for name in CONF_NAMES if os.path.isfile(directory / name)]
     if len(found) > 1:
         raise SqlitchError(
             f"Both {CONF_NAMES[0]} and {CONF_NAMES[1]} exist in {directory}; remove one of them"
@@ -144,7 +145,7 @@ class Config:
         for directory in (self.cwd, *self.cwd.parents):
             if override:
                 candidate = directory / expand_home(override, self._home)
-                if candidate.is_file():
+                if os.path.isfile(candidate):
                     return candidate
             else:
                 found = _pick_conf(directory)
@@ -167,7 +168,7 @@ class Config:
         if store is None:
             store = Store(parse_exitval=2, home=self._home)
             path = self.file_for(scope)
-            if path.exists():
+            if os.path.exists(path):
                 store.load_file(str(path), relative=str(self.cwd))
             self._scopes[scope] = store
         return store
@@ -319,7 +320,7 @@ class Config:
 
     def scope_exists(self, scope: Scope) -> bool:
         """Whether a scope's file exists (``--list --user`` prints nothing if not)."""
-        return self.file_for(scope).exists()
+        return os.path.exists(self.file_for(scope))
 
 
 def _items(store: Store) -> list[tuple[str, str | None]]:

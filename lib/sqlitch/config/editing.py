@@ -100,7 +100,7 @@ class ConfigFile:
     def save(self) -> None:
         """Write the edited text atomically, if anything changed."""
         if self._dirty and self._text is not None:
-            write_atomic(self.path, self._text, self._newline)
+            write_atomic(self.path, self._text, self._newline, self.display)
             self._dirty = False
 
     def add_comment(self, comment: str) -> None:

@@ -263,7 +263,7 @@ PERL_ESCAPE = "sqlitch-perl-escape"
 def read_text(path: Path, *, errors: str = "surrogateescape") -> FileText | None:
     """Read a config file as GitLike does; None if it is not a readable file."""
     try:
-        if not path.is_file() or not os.access(path, os.R_OK):
+        if not os.path.isfile(path) or not os.access(path, os.R_OK):
             return None
         raw = path.read_bytes()
     except OSError:
@@ -303,19 +303,20 @@ def format_definition(name: str, value: str, *, bare: bool = False) -> str:
     return line if bare else f"\t{line}\n"
 
 
-def write_atomic(path: Path, text: str, newline: str = "\n") -> None:
+def write_atomic(path: Path, text: str, newline: str = "\n", shown: str | None = None) -> None:
     """Replace the file (after links, as GitLike resolves them) in one step.
 
     The temporary file, the fsync and the rename are :mod:`sqlitch.files`'s;
     an existing file keeps its permissions (GitLike's replacement gets 0666
     less the umask, which would make a private config file readable).
+    ``shown`` names the file in a failure's message (default: ``path``).
     """
     from sqlitch.files import WriteError, make_dirs, real_path, write_atomically
 
     if newline != "\n":
         text = text.replace("\n", newline)
     target = real_path(path)
-    if not target.parent.is_dir():
+    if not os.path.isdir(target.parent):
         try:
             make_dirs(target.parent)
         except OSError as exc:
@@ -328,4 +329,4 @@ def write_atomic(path: Path, text: str, newline: str = "\n") -> None:
         bad = text[exc.start : exc.end].encode("unicode_escape").decode("ascii")
         message = f'Cannot write {path}: "{bad}" is not valid UTF-8'
         raise SqlitchError(message, ident="config") from None
-    write_atomically(path, data, shown=str(path))
+    write_atomically(path, data, shown=str(path) if shown is None else shown)

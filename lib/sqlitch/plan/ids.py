@@ -7,6 +7,7 @@ form) over the UTF-8 info text, so IDs match those Sqitch records.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -78,6 +79,6 @@ def tag_info(
 
 def script_hash(path: Path) -> str | None:
     """SHA-1 hex of a script file's raw bytes; None when it is not a file."""
-    if not path.is_file():
+    if not os.path.isfile(path):  # as Perl's -f: a name too long is no file
         return None
     return hashlib.sha1(path.read_bytes(), usedforsecurity=False).hexdigest()

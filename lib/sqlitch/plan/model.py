@@ -9,6 +9,7 @@ back exactly as Sqitch rewrites it.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -547,7 +548,7 @@ class Change(_Planned):
         chosen = candidates[0]
         if deploy_dir is not None:
             for candidate in candidates:
-                if deploy_dir.joinpath(*parts, candidate).exists():
+                if os.path.exists(deploy_dir.joinpath(*parts, candidate)):
                     chosen = candidate
                     break
         return [*parts, chosen]

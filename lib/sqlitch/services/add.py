@@ -181,7 +181,7 @@ def make_parent_dirs(ctx: CommandContext, command: str, path: PurePosixPath) -> 
     from sqlitch.files import WriteError, make_dirs
 
     parent = Path(str(path.parent))
-    if parent.is_dir():
+    if os.path.isdir(parent):  # False for a name too long, as Perl's -d
         return
     try:
         make_dirs(parent)
@@ -208,7 +208,7 @@ def check_template(path: str) -> Path:
         raise SqlitchError(
             f"Template {PurePosixPath(path)} does not exist", ident="add", exitval=CONFIGURE_EXIT
         )
-    if not file.is_file():
+    if not os.path.isfile(file):
         raise SqlitchError(
             f"Template {PurePosixPath(path)} is not a file", ident="add", exitval=CONFIGURE_EXIT
         )
@@ -277,13 +277,13 @@ def find_templates(ctx: CommandContext, request: AddRequest, name: str) -> dict[
     """Every script type with a template, Sqitch's all_templates."""
     templates = request.templates
     for directory in template_search_path(ctx.config, request.template_directory):
-        if not directory.is_dir():
+        if not os.path.isdir(directory):
             continue
         for sub in sorted(directory.iterdir()):
-            if not sub.is_dir() or sub.name in templates:
+            if not os.path.isdir(sub) or sub.name in templates:
                 continue
             file = sub / f"{name}.tmpl"
-            if file.is_file():
+            if os.path.isfile(file):  # a template name too long is not found
                 templates[sub.name] = file
     with_scripts = request.with_scripts
     for kind in SCRIPT_KINDS:

@@ -54,7 +54,7 @@ class Bundler:
 
     def _mkpath(self, directory: PurePosixPath) -> None:
         path = Path(directory)
-        if path.is_dir():
+        if os.path.isdir(path):
             return
         try:
             path.mkdir(parents=True)
@@ -64,9 +64,10 @@ class Bundler:
 
     def copy_if_modified(self, src: PurePosixPath, dst: PurePosixPath) -> None:
         source, target = Path(src), Path(dst)
-        if not source.exists():
+        # os.path's tests, as Perl's -e: a name too long does not exist.
+        if not os.path.exists(source):
             raise _error(f"Cannot copy {src}: does not exist")
-        if target.exists():
+        if os.path.exists(target):
             # Up to date when the copy is at least as new as the source.
             if target.stat().st_mtime >= source.stat().st_mtime:
                 return
@@ -119,7 +120,7 @@ class Bundler:
             for kind in _SCRIPT_KINDS:
                 source_dir = target.script_dir(kind, reworked=reworked)
                 source = source_dir.joinpath(*segments)
-                if Path(source).exists():
+                if os.path.exists(source):
                     dest = self.dest / _relative(source_dir)
                     self.copy_if_modified(source, dest.joinpath(*segments))
 

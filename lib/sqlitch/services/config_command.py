@@ -259,10 +259,17 @@ class _ConfigRunner:
         from sqlitch.config import ConfigFile
 
         path, display = self._target()
-        if touch_dir and not path.exists():
+        if touch_dir and not os.path.exists(path) and not os.path.isdir(path.parent):
             # Sqitch creates the file's directory before writing (even if
             # the write then fails), so a new user or system scope works.
-            path.parent.mkdir(parents=True, exist_ok=True)
+            from sqlitch.files import WriteError, make_dirs
+
+            try:
+                make_dirs(path.parent)
+            except OSError as exc:
+                # File::Path's message, without its Perl location.
+                failed = exc.filename or path.parent
+                raise WriteError(f"mkdir {failed}: {exc.strerror}", ident="config") from None
         return ConfigFile(path, display)
 
     def _write(

@@ -13,6 +13,7 @@ same, and some of its messages depend on it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -255,7 +256,7 @@ class TargetConfigurator:
 
         for directory in dirs:
             path = Path(directory)
-            if path.is_dir():
+            if os.path.isdir(path):  # False for a name too long, as Perl's -d
                 continue
             try:
                 make_dirs(path)
@@ -288,8 +289,8 @@ class TargetConfigurator:
         if not project:
             raise SqlitchError(f"Missing %project pragma in {file}", ident=self.command)
         path = Path(file)
-        if path.exists():
-            if not path.is_file():
+        if os.path.exists(path):
+            if not os.path.isfile(path):
                 raise SqlitchError(
                     f"Cannot initialize because {file} already exists and is not a file",
                     ident="init",
@@ -307,7 +308,7 @@ class TargetConfigurator:
                     ident="init",
                 )
             return
-        if not Path(file.parent).is_dir():
+        if not os.path.isdir(file.parent):
             self.mkdirs(file.parent)
         text = f"%syntax-version=1.0.0\n%project={project}\n"
         if uri:
@@ -337,7 +338,7 @@ def _plan_project(get_target: Callable[[], Target]) -> Plan | None:
     """
     target = get_target()
     path = Path(target.plan_file)
-    if not path.is_file():
+    if not os.path.isfile(path):
         return None
     return _try_load_plan(path, str(target.plan_file))
 
@@ -381,7 +382,7 @@ def init_project(app: App, props: TargetProperties, project: str, uri: str | Non
 def write_init_config(role: TargetConfigurator) -> None:
     """The commented sqitch.conf Sqitch writes, built in full before it is saved."""
     config_file = role.local_file()
-    if Path(config_file.path).is_file():
+    if os.path.isfile(config_file.path):
         return
     props = role.props
     target = role.config_target()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path, PurePosixPath
@@ -110,11 +111,11 @@ def run_show(app: App, target: Target, kind: str, key: str, *, exists_only: bool
 
     path = script_path(target, change, kind)
     local = Path(path)
-    if not local.exists():
+    if not os.path.exists(local):  # as Perl's -e: a name too long does not exist
         if exists_only:
             return _json_exists(app, kind, key, False)
         raise _error(f'File "{path}" does not exist')
-    if local.is_dir():
+    if os.path.isdir(local):
         raise _error(f'"{path}" is not a file')
     if exists_only:
         return _json_exists(app, kind, key, True)

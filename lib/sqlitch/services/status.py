@@ -7,6 +7,7 @@ since status and log can work from the registry alone).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ def load_target_plan(target: Target) -> Plan | None:
     from sqlitch.plan import load_plan
 
     path = Path(target.plan_file)
-    if not path.is_file():
+    if not os.path.isfile(path):  # as Perl's -f: a name too long is no file
         return None
     return load_plan(path, file=str(target.plan_file))
 
