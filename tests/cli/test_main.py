@@ -44,7 +44,7 @@ def test_unknown_commands_are_each_named(capsys: Capture) -> None:
 
 
 def test_chdir_to_a_missing_directory_is_one_line(capsys: Capture) -> None:
-    assert run(["-C", "nowhere", "help"]) == 2
+    assert run(["-C", "nowhere", "help"]) == 255
     assert capsys.readouterr().err == (
         "Cannot change to directory nowhere: No such file or directory\n"
     )

@@ -109,8 +109,11 @@ def run_in_project(
 ) -> list[Outcome]:
     """Run each command line in turn in a fresh project; check each outcome."""
     root = Path(tempfile.mkdtemp(prefix="sqlitch-fuzz-"))
+    # The user and system config scopes too: a fuzzed `config --user` or
+    # `--system` must not reach the real ones (xt has no isolated_env fixture).
+    scopes = Path(tempfile.mkdtemp(prefix="sqlitch-fuzz-scopes-"))
     origin = Path.cwd()
-    saved = {k: os.environ.get(k) for k in ("EDITOR", "SQITCH_EDITOR", "SQLITCH_RUNNER")}
+    saved = {k: os.environ.get(k) for k in (*_FUZZ_ENV, *_FUZZ_UNSET)}
     stdin, stdout, stderr = sys.stdin, sys.stdout, sys.stderr
     outcomes: list[Outcome] = []
     STATS["inputs"] += 1
@@ -122,7 +125,16 @@ def run_in_project(
             (root / name).write_text(text)
         for name, data in (extra or {}).items():
             (root / name).write_bytes(data)
-        os.environ.update(EDITOR="false", SQITCH_EDITOR="false", SQLITCH_RUNNER="driver")
+        for key in _FUZZ_UNSET:
+            os.environ.pop(key, None)
+        os.environ.update(
+            EDITOR="false",
+            SQITCH_EDITOR="false",
+            SQLITCH_RUNNER="driver",
+            HOME=str(scopes / "home"),
+            SQLITCH_CONFIG_ROOT=str(scopes / "home" / ".sqitch"),
+            SQITCH_SYSTEM_CONFIG=str(scopes / "etc" / "sqitch.conf"),
+        )
         os.chdir(root)
         for argv in argvs:
             before = _snapshot(root)
@@ -154,7 +166,26 @@ def run_in_project(
             else:
                 os.environ[key] = value
         shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(scopes, ignore_errors=True)
     return outcomes
+
+
+#: Variables run_in_project sets, and those it removes, for each input.
+_FUZZ_ENV = (
+    "EDITOR",
+    "SQITCH_EDITOR",
+    "SQLITCH_RUNNER",
+    "HOME",
+    "SQLITCH_CONFIG_ROOT",
+    "SQITCH_SYSTEM_CONFIG",
+)
+_FUZZ_UNSET = (
+    "SQITCH_CONFIG",
+    "SQITCH_USER_CONFIG",
+    "SQLITCH_CONFIG",
+    "SQLITCH_USER_CONFIG",
+    "SQLITCH_SYSTEM_CONFIG",
+)
 
 
 def _short(argv: Sequence[str], plan: bytes | None, conf: bytes | None) -> str:

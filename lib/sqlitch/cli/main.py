@@ -211,7 +211,7 @@ def run(argv: Sequence[str], prog: str = "sqlitch") -> int:
             os.chdir(core.chdir)
         except OSError as exc:
             err.write(f"Cannot change to directory {core.chdir}: {exc.strerror}\n")
-            return 2
+            return 255  # as Sqitch (its message comes with a stack trace)
 
     for arg in core.rest:
         if not _valid_text(arg):
