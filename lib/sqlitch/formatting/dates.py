@@ -8,13 +8,15 @@ C.UTF-8 locales to en-US, and SQLitch carries no locale database.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, tzinfo
 
 from sqlitch.errors import SqlitchError
+from sqlitch.formatting.zones import local_zone
 
 __all__ = ["DATE_FORMATS", "format_date", "validate_date_format"]
 
@@ -61,11 +63,45 @@ def validate_date_format(fmt: str) -> None:
 
 
 def _local(moment: datetime) -> datetime:
-    # The TZ variable may have changed since start-up (tests swap it).
-    if hasattr(time, "tzset"):
+    """``moment`` in the zone Sqitch formats in (see :mod:`.zones`)."""
+    zone = local_zone(os.environ.get("TZ"))
+    if zone.fixed is not None:  # UTC or a fixed offset, under DateTime's name
+        return _system_local(moment, zone.fixed)
+    with _c_library_zone():
+        return _system_local(moment)
+
+
+@contextlib.contextmanager
+def _c_library_zone() -> Iterator[None]:
+    """TZ set, while the C library converts, to the zone DateTime would use:
+    an alias resolved, or unset for the system's zone (see :mod:`.zones`)."""
+    tz = os.environ.get("TZ")
+    zone = local_zone(tz)
+    wanted = zone.name if zone.kind == "named" else None
+    if wanted == tz:
+        yield
+        return
+    if wanted is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = wanted
+    try:
+        yield
+    finally:
+        if tz is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = tz
+        if hasattr(time, "tzset"):
+            time.tzset()
+
+
+def _system_local(moment: datetime, fixed: tzinfo | None = None) -> datetime:
+    """``moment`` in ``fixed``, or in the C library's local zone."""
+    if fixed is None and hasattr(time, "tzset"):
         time.tzset()
     try:
-        return moment.astimezone()
+        return moment.astimezone(fixed)
     except OverflowError:
         # West of UTC, the first hours of year 1 are local times in year 0,
         # which datetime cannot hold: convert the moment 400 years on, where
@@ -74,7 +110,7 @@ def _local(moment: datetime) -> datetime:
 
         utc = moment.astimezone(UTC)
         fields = (utc.month, utc.day, utc.hour, utc.minute, utc.second, utc.microsecond)
-        return PlanDateTime(utc.year + 400, *fields, tzinfo=UTC).astimezone()
+        return PlanDateTime(utc.year + 400, *fields, tzinfo=UTC).astimezone(fixed)
 
 
 def format_date(moment: datetime, fmt: str | None = None) -> str:
@@ -134,8 +170,8 @@ def _tz_short(moment: datetime) -> str:
 
 
 def _tz_long(moment: datetime) -> str:
-    name = os.environ.get("TZ", "").lstrip(":")
-    return name if "/" in name or name == "UTC" else _tz_short(moment)
+    zone = local_zone(os.environ.get("TZ"))
+    return zone.name if zone.kind != "system" else _tz_short(moment)
 
 
 def _hour_12(moment: datetime) -> int:
@@ -265,10 +301,15 @@ def _quarter_length(moment: datetime) -> int:
 
 def _is_dst(moment: datetime) -> int:
     """Whether the local zone keeps summer time at ``moment`` (0 or 1)."""
-    try:
-        return 1 if time.localtime(_epoch(moment)).tm_isdst > 0 else 0
-    except (OverflowError, OSError, ValueError):  # beyond the C library's range
+    if local_zone(os.environ.get("TZ")).fixed is not None:
         return 0
+    with _c_library_zone():
+        if hasattr(time, "tzset"):
+            time.tzset()
+        try:
+            return 1 if time.localtime(_epoch(moment)).tm_isdst > 0 else 0
+        except (OverflowError, OSError, ValueError):  # beyond the C library's range
+            return 0
 
 
 def _perl_bool(value: bool) -> str:
