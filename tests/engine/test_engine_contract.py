@@ -267,6 +267,38 @@ def test_failed_deploy_leaves_registry_consistent(
     assert [f[2] for f in fails] == ["c"]
 
 
+def test_a_deploy_script_shared_by_two_changes_is_named(
+    case: EngineCase, capsys: pytest.CaptureFixture[str], isolated_env: Path
+) -> None:
+    # Sqitch 1.4.0 (#630): the registry's unique key on (project, script
+    # hash) is reported in words, not as the database's error.
+    for name in "bc":
+        (isolated_env / "deploy" / f"{name}.sql").write_text(
+            "CREATE TABLE IF NOT EXISTS b (x INT);\n"
+        )
+    code, out, err = sqlitch(capsys, "deploy")
+    assert code == 2
+    assert "  + c ...... not ok\n" in out
+    assert 'Cannot log change "c": The deploy script is not unique\n' in err
+    assert err.rstrip().endswith("Deploy failed")
+    assert case.rows("changes") == []
+
+
+def test_a_failing_verify_script_says_why_before_the_report(
+    case: EngineCase, capsys: pytest.CaptureFixture[str], isolated_env: Path
+) -> None:
+    # The client prints the script's error itself; the driver runner writes
+    # its error there too (what Sqitch's client would have said, in words).
+    assert sqlitch(capsys, "deploy")[0] == 0
+    (isolated_env / "verify" / "b.sql").write_text("SELECT nosuch FROM b;\n")
+    code, out, err = sqlitch(capsys, "verify")
+    assert code == 2
+    assert '  * b @v1 .. # Verify script "verify/b.sql" failed.\n' in out
+    lines = err.splitlines()
+    assert lines[-1] == "Verify failed"
+    assert "nosuch" in "\n".join(lines[:-1]), err
+
+
 def test_log_only_runs_no_script(
     case: EngineCase, capsys: pytest.CaptureFixture[str], isolated_env: Path
 ) -> None:

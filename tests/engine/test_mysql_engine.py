@@ -405,7 +405,8 @@ def test_an_unknown_target_database_fails_where_sqitch_fails(
 ) -> None:
     write_config(uri_with_database(server, "sqlitch_no_such_db"), project[1], "driver")
     assert run(["deploy"]) == 2
-    assert capsys.readouterr().err == "Unknown database 'sqlitch_no_such_db'\n"
+    # The client's wording: Sqitch creates the registry database with the client.
+    assert capsys.readouterr().err == "ERROR 1049 (42000): Unknown database 'sqlitch_no_such_db'\n"
 
 
 def test_the_lock_waits_on_the_server(

@@ -623,15 +623,21 @@ class Engine:
             )
         if new < old:
             raise hurl(
-                f"Registry version is {_num(old)} but {_num(new)} is the latest known."
-                " Please upgrade Sqitch",
+                f"Registry version is {self.stored_version(old)} but {_num(new)} is the"
+                " latest known. Please upgrade Sqitch",
                 ident="engine",
             )
         raise hurl(
-            f"Registry is at version {_num(old)} but latest is {_num(new)}."
+            f"Registry is at version {self.stored_version(old)} but latest is {_num(new)}."
             ' Please run the "upgrade" command',
             ident="engine",
         )
+
+    def stored_version(self, version: float) -> str:
+        """The registry's release ``version`` (as :meth:`Registry.version`
+        read it) printed as Sqitch prints it: the database's own text."""
+        text = self.registry.version_text
+        return text if text is not None and float(text) == version else _num(version)
 
     def registry_upgrades(self) -> tuple[float, list[tuple[float, Path]]]:
         """The registry's release and the upgrade scripts that bring it to
@@ -641,7 +647,8 @@ class Engine:
             return old, []
         if new < old:
             raise hurl(
-                f"Registry version is {_num(old)} but {_num(new)} is the latest known."
+                f"Registry version is {self.stored_version(old)} but {_num(new)} is the"
+                " latest known."
                 " Please upgrade Sqitch."
             )
         scripts = [(v, p) for v, p in self.upgrade_files() if v > old]
@@ -658,11 +665,12 @@ class Engine:
         if not scripts:
             return
         new = self.registry_release
-        self.out.info(f"Upgrading the Sqitch registry from {_num(old)} to {_num(new)}")
+        label = self.stored_version(old)
+        self.out.info(f"Upgrading the Sqitch registry from {label} to {_num(new)}")
         for version, path in scripts:
-            self.out.info(f"  * From {_num(old)} to {_num(version)}")
+            self.out.info(f"  * From {label} to {_num(version)}")
             self.run_upgrade(path, version)
-            old = version
+            label = _num(version)
 
     def initialize(self) -> None:
         self.create_registry(self.registry_release)
@@ -825,7 +833,7 @@ class Engine:
         old, scripts = self.registry_upgrades()
         if scripts:
             self.out.info(
-                f"Would upgrade the Sqitch registry from {_num(old)} to"
+                f"Would upgrade the Sqitch registry from {self.stored_version(old)} to"
                 f" {_num(self.registry_release)}"
             )
             preview.upgrade_from, preview.upgrades = old, scripts
@@ -1772,6 +1780,10 @@ class Engine:
             try:
                 self.run_script(path, quiet=self.out.verbosity <= 1, in_transaction=in_transaction)
             except Exception as exc:
+                if not self.uses_client():
+                    # A client prints the script's error itself before this
+                    # report replaces it; the driver's travels in ``exc``.
+                    self.out.vent(error_message(exc))
                 raise hurl(f'Verify script "{path}" failed.', ident="verify") from exc
             return
         self.out.vent(f"Verify script {path} does not exist")

@@ -126,6 +126,10 @@ class Dialect:
         """Whether ``exc`` says a registry column does not exist (old registries)."""
         return False
 
+    def is_unique_violation(self, exc: BaseException) -> bool:
+        """Whether ``exc`` says a row broke a unique constraint."""
+        return False
+
     def error_text(self, exc: BaseException) -> str:
         """A driver error as Sqitch prints it (its DBI errstr)."""
         return str(exc)

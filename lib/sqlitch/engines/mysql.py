@@ -40,7 +40,9 @@ ER_NO_SUCH_TABLE = 1146
 ER_BAD_TABLE_ERROR = 1051
 ER_UNKNOWN_TABLE = 1109
 ER_BAD_FIELD_ERROR = 1054
+ER_DUP_ENTRY = 1062
 ER_BINLOG_CREATE_ROUTINE_NEED_SUPER = 1419
+CR_ERROR_FIRST = 2000  # client library errors start here
 CR_CONN_HOST_ERROR = 2003
 
 SQL_MODE = ",".join(
@@ -112,6 +114,9 @@ class MysqlDialect(Dialect):
     def is_missing_column(self, exc: BaseException) -> bool:
         return error_code(exc) == ER_BAD_FIELD_ERROR
 
+    def is_unique_violation(self, exc: BaseException) -> bool:
+        return error_code(exc) == ER_DUP_ENTRY
+
     def error_text(self, exc: BaseException) -> str:
         return error_text(exc)
 
@@ -132,8 +137,23 @@ def error_text(exc: BaseException) -> str:
         # PyMySQL: "Can't connect to MySQL server on 'h' ([Errno 111] Connection refused)"
         match = re.match(r"Can't connect to MySQL server on '([^']*)' \(\[Errno (-?\d+)\]", text)
         if match:
-            return f"Can't connect to server on '{match.group(1)}' ({match.group(2)})"
+            host, errno = match.group(1), match.group(2)
+            if errno.startswith("-"):
+                # A getaddrinfo() failure (EAI_*): the client library's CR_UNKNOWN_HOST.
+                return f"Unknown server host '{host}' ({errno})"
+            return f"Can't connect to server on '{host}' ({errno})"
     return text
+
+
+def client_error_text(exc: BaseException) -> str:
+    """A server error at connection time as the mysql client prints it
+    (``ERROR 1049 (42000): Unknown database 'x'``)."""
+    code = error_code(exc)
+    if code is None or code >= CR_ERROR_FIRST:
+        return error_text(exc)
+    state = getattr(exc, "sqlstate", None)
+    head = f"ERROR {code} ({state})" if state else f"ERROR {code}"
+    return f"{head}: {error_text(exc)}"
 
 
 def server_version(info: str) -> tuple[bool, int]:
@@ -426,14 +446,20 @@ class MysqlEngine(Engine):
     def client_flags(self) -> list[str]:
         """Options that keep the client quiet and make MariaDB's stop at an error."""
         if self._client_flags is None:
-            if not self.uri.dbname and not self._warned_dbname:
-                self._warned_dbname = True
-                self.out.warn(f'Database name missing in URI "{self.uri}"')
+            self._warn_missing_dbname()
             flags = ["--skip-pager", "--silent", "--skip-column-names", "--skip-line-numbers"]
             if _aborts_on_error(self.target.client):
                 flags.append("--abort-source-on-error")
             self._client_flags = flags
         return self._client_flags
+
+    def _warn_missing_dbname(self) -> None:
+        """Sqitch's warning, given once when it first builds the client's
+        command line (before any script or registry creation), whichever
+        runner runs the scripts."""
+        if not self.uri.dbname and not self._warned_dbname:
+            self._warned_dbname = True
+            self.out.warn(f'Database name missing in URI "{self.uri}"')
 
     def client_env(self) -> dict[str, str]:
         password = self.password
@@ -455,10 +481,11 @@ class MysqlEngine(Engine):
     def driver_runner(self) -> ScriptRunner:
         from sqlitch.engines.mysql_driver import MysqlDriverRunner
 
-        return MysqlDriverRunner(
-            lambda: self.connect_like_client(self.target_database or None),
-            self.options.variables,
-        )
+        def connect() -> Any:
+            self._warn_missing_dbname()
+            return self.connect_like_client(self.target_database or None)
+
+        return MysqlDriverRunner(connect, self.options.variables)
 
     def prepare_registry(self) -> None:
         """Create the registry database from a session on the target database,
@@ -469,7 +496,14 @@ class MysqlEngine(Engine):
             runner = self.client_runner(self.target_database)
             runner.execute([*self.client_argv(self.target_database), "--execute", create])
             return
-        conn = self._connect_target()
+        self._warn_missing_dbname()
+        try:
+            conn = self.connect(self.target_database or None)
+        except Exception as exc:
+            if type(exc).__module__.startswith("pymysql"):
+                # Sqitch runs the client here: its wording.
+                raise hurl(client_error_text(exc), ident="mysql") from None
+            raise
         try:
             for statement in create.split("; "):
                 conn.cursor().execute(statement)

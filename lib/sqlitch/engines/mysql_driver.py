@@ -64,9 +64,9 @@ class MysqlDriverRunner:
             except SqlitchError:
                 raise
             except Exception as exc:
-                from sqlitch.engines.mysql import error_text
+                from sqlitch.engines.mysql import client_error_text
 
-                raise hurl(error_text(exc), ident="mysql") from None
+                raise hurl(client_error_text(exc), ident="mysql") from None
         return self._conn
 
     def run(self, path: Path, *, quiet: bool = False) -> None:

@@ -36,6 +36,7 @@ ADVISORY_LOCK_KEY = 75474063
 UNDEFINED_TABLE = "42P01"
 INVALID_SCHEMA_NAME = "3F000"
 UNDEFINED_COLUMN = "42703"
+UNIQUE_VIOLATION = "23505"
 LOCK_NOT_AVAILABLE = "55P03"
 QUERY_CANCELED = "57014"
 
@@ -80,6 +81,9 @@ class PgDialect(Dialect):
     def is_missing_column(self, exc: BaseException) -> bool:
         return sqlstate(exc) == UNDEFINED_COLUMN
 
+    def is_unique_violation(self, exc: BaseException) -> bool:
+        return sqlstate(exc) == UNIQUE_VIOLATION
+
     def error_text(self, exc: BaseException) -> str:
         return error_text(exc)
 
@@ -111,15 +115,34 @@ def quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+#: psycopg's message for a host name it could not resolve (libpq's own
+#: resolution is skipped): ``failed to resolve host 'h': [Errno -2] reason``.
+_UNRESOLVED = re.compile(
+    r"failed to resolve host (?P<q>['\"])(?P<host>.*)(?P=q): (?:\[Errno -?\d+\] )?(?P<reason>.*)",
+    re.S,
+)
+
+
 def error_text(exc: BaseException) -> str:
     """A psycopg error as libpq words it (DBD::Pg's errstr, which Sqitch prints)."""
     text = str(exc)
     # psycopg prefixes libpq's own message for a failed connection.
     text = text.removeprefix("connection failed: ")
+    # ... and its own for a connection libpq refused to start (bad options).
+    text = text.removeprefix("connection is bad: ")
+    # psycopg resolves host names itself and words a failure its own way.
+    unresolved = _UNRESOLVED.fullmatch(text)
+    if unresolved is not None:
+        host, reason = unresolved.group("host"), unresolved.group("reason")
+        text = f'could not translate host name "{host}" to address: {reason}'
     diag = getattr(exc, "diag", None)
     severity = getattr(diag, "severity_nonlocalized", None) or getattr(diag, "severity", None)
     if severity and getattr(diag, "message_primary", None):
         text = f"{severity}:  {text}"
+    else:
+        # libpq ends a bad connection string's message with a newline, which
+        # psycopg keeps and DBD::Pg's errstr does not.
+        text = text.rstrip("\n")
     return text
 
 

@@ -134,7 +134,7 @@ def deploy_sql(engine: Engine, to: str | None, mode: str, file: str) -> str:
 
         raise hurl(
             f"Cannot write the deploy SQL: the registry is at version"
-            f" {_num(preview.upgrade_from)} and needs upgrading to"
+            f" {engine.stored_version(preview.upgrade_from)} and needs upgrading to"
             f' {_num(engine.registry_release)} first; run "sqlitch upgrade"',
             ident="deploy",
         )

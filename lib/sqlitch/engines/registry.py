@@ -96,11 +96,18 @@ class RegistryError(SqlitchError):
     """A driver error from the registry, as Sqitch reports it (exit value 2)."""
 
     def __init__(
-        self, message: str, *, ident: str, missing_table: bool = False, missing_column: bool = False
+        self,
+        message: str,
+        *,
+        ident: str,
+        missing_table: bool = False,
+        missing_column: bool = False,
+        unique_violation: bool = False,
     ) -> None:
         super().__init__(message, ident=ident)
         self.missing_table = missing_table
         self.missing_column = missing_column
+        self.unique_violation = unique_violation
 
     @classmethod
     def from_driver(cls, exc: BaseException, dialect: Dialect, ident: str) -> RegistryError:
@@ -109,6 +116,7 @@ class RegistryError(SqlitchError):
             ident=ident,
             missing_table=dialect.is_missing_table(exc),
             missing_column=dialect.is_missing_column(exc),
+            unique_violation=dialect.is_unique_violation(exc),
         )
 
 
@@ -461,14 +469,24 @@ class Registry:
 
     # -- registry itself -----------------------------------------------------
     def version(self) -> float:
-        """The registry release; 0.0 when there are no registry tables."""
+        """The registry release; 0.0 when there are no registry tables.
+
+        :attr:`version_text` keeps it as the database wrote it, which is how
+        Sqitch prints it (PostgreSQL's ``1`` for release 1.0)."""
+        self.version_text = None
         try:
             found = self.value(self.dialect.version_query)
         except RegistryError as exc:
             if exc.missing_table:
                 return 0.0
             raise
-        return float(found) if found is not None else 0.0
+        if found is None:
+            return 0.0
+        self.version_text = str(found)
+        return float(found)
+
+    #: The release :meth:`version` last read, as text (None: none).
+    version_text: str | None = None
 
     def initialized(self) -> bool:
         """Whether the registry tables exist (engines override the probe)."""
@@ -889,7 +907,17 @@ class Registry:
         if change.tags:
             statements.append(self._tags_statement(change, change.tags))
         statements.append(self._event_statement("deploy", EventSubject.from_plan(change)))
-        self.execute_all(statements)
+        try:
+            self.execute_all(statements)
+        except RegistryError as exc:
+            if not exc.unique_violation:
+                raise
+            # Sqitch 1.4.0 (#630): said plainly, not as the database's error.
+            # (The registry's unique key is the project and the script hash.)
+            raise RegistryError(
+                f'Cannot log change "{change.name}": The deploy script is not unique',
+                ident="engine",
+            ) from exc
 
     def execute_all(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
         """Run registry statements in order: in one call where the dialect batches.

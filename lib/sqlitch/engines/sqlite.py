@@ -52,6 +52,9 @@ class SqliteDialect(Dialect):
     def is_missing_column(self, exc: BaseException) -> bool:
         return isinstance(exc, sqlite3.Error) and str(exc).startswith("no such column:")
 
+    def is_unique_violation(self, exc: BaseException) -> bool:
+        return isinstance(exc, sqlite3.IntegrityError) and "UNIQUE constraint failed" in str(exc)
+
     def error_text(self, exc: BaseException) -> str:
         return str(exc)
 
