@@ -30,6 +30,7 @@ import os
 from pathlib import Path
 
 import pytest
+from tests.support.users_project import write_users_project
 
 from sqlitch.cli.main import run
 from sqlitch.errors import SqlitchError
@@ -40,27 +41,10 @@ Capture = pytest.CaptureFixture[str]
 HUGE = "9" * 5000
 BIG = "9" * 25
 
-CONF = '[core]\n\tengine = sqlite\n[engine "sqlite"]\n\ttarget = db:sqlite:dev.db\n'
-PLAN = (
-    "%syntax-version=1.0.0\n%project=nums\n\nusers 2026-01-01T00:00:00Z Ann <ann@example.com> # u\n"
-)
-
 
 @pytest.fixture
 def project(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SQITCH_FULLNAME", "Ann")
-    monkeypatch.setenv("SQITCH_EMAIL", "ann@example.com")
-    monkeypatch.setenv("SQLITCH_RUNNER", "driver")
-    (isolated_env / "sqitch.conf").write_text(CONF)
-    (isolated_env / "sqitch.plan").write_text(PLAN)
-    for kind, sql in (
-        ("deploy", "CREATE TABLE users (id INTEGER);\n"),
-        ("revert", "DROP TABLE users;\n"),
-        ("verify", "SELECT id FROM users WHERE 0;\n"),
-    ):
-        (isolated_env / kind).mkdir()
-        (isolated_env / kind / "users.sql").write_text(sql)
-    return isolated_env
+    return write_users_project(isolated_env, monkeypatch, "nums")
 
 
 def _no_crash(captured: pytest.CaptureResult[str]) -> None:

@@ -37,34 +37,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.support.users_project import write_users_project
 
 from sqlitch.cli.main import run
 
 Capture = pytest.CaptureFixture[str]
 LONG = "a" * 5000
 
-CONF = '[core]\n\tengine = sqlite\n[engine "sqlite"]\n\ttarget = db:sqlite:dev.db\n'
-PLAN = (
-    "%syntax-version=1.0.0\n%project=flipr\n\n"
-    "users 2026-01-01T00:00:00Z Ann <ann@example.com> # u\n"
-)
-
 
 @pytest.fixture
 def project(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SQITCH_FULLNAME", "Ann")
-    monkeypatch.setenv("SQITCH_EMAIL", "ann@example.com")
-    monkeypatch.setenv("SQLITCH_RUNNER", "driver")
-    (isolated_env / "sqitch.conf").write_text(CONF)
-    (isolated_env / "sqitch.plan").write_text(PLAN)
-    for kind, sql in (
-        ("deploy", "CREATE TABLE users (id INTEGER);\n"),
-        ("revert", "DROP TABLE users;\n"),
-        ("verify", "SELECT id FROM users WHERE 0;\n"),
-    ):
-        (isolated_env / kind).mkdir()
-        (isolated_env / kind / "users.sql").write_text(sql)
-    return isolated_env
+    return write_users_project(isolated_env, monkeypatch, "flipr")
 
 
 @pytest.fixture
