@@ -152,13 +152,18 @@ class _Scan:
 class SqitchCommand(click.Command):
     """A click command that parses options like Getopt::Long and knows its usage."""
 
-    def __init__(self, *args: Any, usage: Sequence[str] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, usage: Sequence[str] = (), usage_note: str = "", **kwargs: Any
+    ) -> None:
         kwargs.setdefault("add_help_option", False)
         kwargs.setdefault("context_settings", {}).update(
             {"ignore_unknown_options": False, "allow_interspersed_args": True}
         )
         super().__init__(*args, **kwargs)
         self.usage_lines = list(usage)
+        #: A line the usage section adds after the command lines, as in
+        #: sqitch-show-usage.pod ("<type>" can be one of: ...).
+        self.usage_note = usage_note
 
     # -- option parsing ---------------------------------------------------
     def _specs(self) -> tuple[dict[str, _Spec], dict[str, _Spec]]:
@@ -317,6 +322,8 @@ class SqitchCommand(click.Command):
     def usage_text(self) -> str:
         lines = ["Usage:"]
         lines.extend(f"      {program_name()} {line}" for line in self.usage_lines)
+        if self.usage_note:
+            lines.extend(["", f"    {self.usage_note}"])
         table = self.options_table()
         if table:
             lines.extend(["", "Options:", *table])
@@ -366,7 +373,7 @@ def _bad_value_message(exc: click.BadParameter) -> str:
 
 
 def command(
-    name: str, *, usage: Sequence[str], help: str
+    name: str, *, usage: Sequence[str], help: str, usage_note: str = ""
 ) -> Callable[[Callable[..., Any]], SqitchCommand]:
     """Declare a sqlitch command; the wrapped function receives the App first."""
 
@@ -375,7 +382,7 @@ def command(
             app = click.get_current_context().find_object(App)
             return func(app, **kwargs)
 
-        cmd = SqitchCommand(name, callback=callback, usage=usage, help=help)
+        cmd = SqitchCommand(name, callback=callback, usage=usage, usage_note=usage_note, help=help)
         cmd.params.extend(reversed(getattr(func, "__click_params__", [])))
         return cmd
 

@@ -102,6 +102,8 @@ def open_engine(
     except SqlitchError:
         if command in REGISTRY_FIRST:
             require_registry(app, target, options)
+        elif command == "deploy" and not options.dry_run:
+            touch_registry(app, target, options)
         raise
     engine = load_engine(target, plan, app, options)
     from sqlitch.services.observers import diagnose
@@ -124,6 +126,18 @@ def require_registry(app: App, target: Target, options: EngineOptions | None = N
     stand_in = Plan.new("", file=str(target.plan_file))
     with load_engine(target, stand_in, app, options) as engine, engine.translated():
         engine.check_registry()
+
+
+def touch_registry(app: App, target: Target, options: EngineOptions) -> None:
+    """Sqitch's deploy reads the registry's state before the plan: a broken
+    plan is reported after connecting (SQLite: an empty registry file is
+    left behind, a connection error comes first)."""
+    from sqlitch.engines import load_engine
+    from sqlitch.plan import Plan
+
+    stand_in = Plan.new("", file=str(target.plan_file))
+    with load_engine(target, stand_in, app, options) as engine, engine.translated():
+        engine.registry_initialized()
 
 
 def deploy(

@@ -21,7 +21,12 @@ the exit status says whether the object was found.
 USAGE = ["show [options] <type> <object>"]
 
 
-@command("show", usage=USAGE, help=HELP)
+@command(
+    "show",
+    usage=USAGE,
+    help=HELP,
+    usage_note='"<type>" can be one of: change, tag, deploy, revert, verify',
+)
 @click.argument("args", nargs=-1)
 @click.option("-t", "--target", metavar="<target>", help="Target whose plan to read.")
 @click.option("-e", "--exists/--no-exists", "exists", default=False, help="Only test existence.")
