@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.cli import run_captured as sqlitch
 from tests.support.json_schema import SCHEMA_PATH, Validator, assert_valid, load_validator
 from tests.support.servers import (
     MYSQL_VAR,
@@ -29,8 +30,6 @@ from tests.support.servers import (
     require_server,
     uri_with_database,
 )
-
-from sqlitch.cli.main import run
 
 PLANNER = "Marge N. O'Vera <marge@example.com>"
 PLAN = f"""%syntax-version=1.0.0
@@ -74,19 +73,6 @@ def project(request: pytest.FixtureRequest, isolated_env: Path) -> Iterator[Path
     with (isolated_env / "deploy" / "users.sql").open("a") as script:
         script.write("SELECT 'printed by the script';\n")
     yield isolated_env
-
-
-def sqlitch(
-    capsys: pytest.CaptureFixture[str], *args: str, stdin: str = ""
-) -> tuple[int, str, str]:
-    saved = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        code = run(list(args))
-    finally:
-        sys.stdin = saved
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def objects(text: str, validator: Validator) -> list[dict[str, Any]]:

@@ -18,11 +18,9 @@ with a ServerUnavailableWarning):
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from pathlib import Path
 
 import pytest
 from tests.support import mysql_dump, pg_dump, sqlite_dump
+from tests.support.cli import run_captured
 from tests.support.servers import (
     MYSQL_VAR,
     PG_VAR,
@@ -43,7 +42,6 @@ from tests.support.servers import (
     uri_with_database,
 )
 
-from sqlitch.cli.main import run
 from sqlitch.engines.mysql import MysqlEngine
 from sqlitch.engines.pg import psql_value
 from sqlitch.engines.preview import qmark_literals, sql_literal
@@ -231,14 +229,7 @@ class Project:
         return self._one
 
     def sqlitch(self, *args: str, stdin: str = "") -> tuple[int, str, str]:
-        saved = sys.stdin
-        sys.stdin = io.StringIO(stdin)
-        try:
-            code = run(list(args))
-        finally:
-            sys.stdin = saved
-        out, err = self.capsys.readouterr()
-        return code, out, err
+        return run_captured(self.capsys, *args, stdin=stdin)
 
     def on(self, side: Side, command: str, *args: str) -> tuple[int, str, str]:
         return self.sqlitch(command, side.uri, *side.options, *args)

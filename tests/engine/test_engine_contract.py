@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
+from tests.support.cli import run_captured as sqlitch
 from tests.support.servers import (
     MYSQL_VAR,
     PG_VAR,
@@ -29,7 +30,6 @@ from tests.support.servers import (
     uri_with_database,
 )
 
-from sqlitch.cli.main import run
 from sqlitch.engines.sqlite import _swap_base, check_driver_script
 from sqlitch.errors import SqlitchError
 
@@ -201,22 +201,6 @@ def case(request: pytest.FixtureRequest, isolated_env: Path) -> Iterator[EngineC
                 (isolated_env / kind).mkdir(exist_ok=True)
                 (isolated_env / kind / f"{name}.sql").write_text(sql)
         yield engine_case
-
-
-def sqlitch(
-    capsys: pytest.CaptureFixture[str], *args: str, stdin: str = ""
-) -> tuple[int, str, str]:
-    import io
-    import sys
-
-    saved = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        code = run(list(args))
-    finally:
-        sys.stdin = saved
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_deploy_verify_revert_cycle(case: EngineCase, capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,20 +20,18 @@ SQLITCH_TEST_PG_URI is unset or does not answer.
 
 from __future__ import annotations
 
-import io
 import os
 import sqlite3
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from tests.support import pg_dump, sqlite_dump
+from tests.support.cli import run_captured
 from tests.support.servers import PG_VAR, pg_connect, pg_databases, require_server
 from tests.support.servers import uri_with_database as with_database
 
-from sqlitch.cli.main import run
 from sqlitch.engines.dialect import REGISTRY_TABLES
 
 PLANNER = "Marge N. O'Vera <marge@example.com>"
@@ -118,16 +116,12 @@ class Case:
     def sqlitch(self, *args: str, stdin: str = "") -> Outcome:
         """Run ``sqlitch args`` in-process in the project: (exit, stdout, stderr)."""
         self.capsys.readouterr()
-        saved_stdin, saved_cwd = sys.stdin, os.getcwd()
-        sys.stdin = io.StringIO(stdin)
+        saved_cwd = os.getcwd()
         os.chdir(self.project)
         try:
-            code = run(list(args))
+            return run_captured(self.capsys, *args, stdin=stdin)
         finally:
-            sys.stdin = saved_stdin
             os.chdir(saved_cwd)
-        out, err = self.capsys.readouterr()
-        return code, out, err
 
     def ok(self, *args: str) -> str:
         """Run and require exit 0; the standard output."""
