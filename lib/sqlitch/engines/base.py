@@ -1824,8 +1824,6 @@ def _num(value: float) -> str:
 def _before_last_commit(sql: str, statement: str) -> tuple[str, bool]:
     """``sql`` with ``statement`` put before its closing ``COMMIT;`` line;
     whether there was one."""
-    import re
-
     commits = list(re.finditer(r"(?im)^[ \t]*COMMIT[ \t]*;[ \t]*$", sql))
     found = commits[-1] if commits else None
     if found is None or sql[found.end() :].strip():

@@ -273,6 +273,19 @@ def _mjd_value(moment: datetime) -> float:
     return (days - 678576) + _day_seconds(utc) / length + nanos / length / 1_000_000_000
 
 
+def _rd_seconds(moment: datetime) -> int:
+    """Seconds since the Rata Die epoch, counted on ``moment``'s own clock."""
+    return _rd_days(moment) * 86400 + _day_seconds(moment)
+
+
+def _christian_era(moment: datetime) -> str:
+    return "AD" if moment.year > 0 else "BC"
+
+
+def _secular_era(moment: datetime) -> str:
+    return "CE" if moment.year > 0 else "BCE"
+
+
 def _ce_year(moment: datetime) -> int:
     """The year counted without a year 0 (1 BC is -1)."""
     return moment.year if moment.year > 0 else moment.year - 1
@@ -437,18 +450,18 @@ _METHODS: dict[str, _Code] = {
     "time_zone_long_name": _tz_long,
     "offset": lambda d: str(int((d.utcoffset() or UTC.utcoffset(None)).total_seconds())),
     "mjd": lambda d: _perl_number(_mjd_value(d)),
-    "era_abbr": lambda d: "AD" if d.year > 0 else "BC",
+    "era_abbr": _christian_era,
     "era_name": lambda d: "Anno Domini" if d.year > 0 else "Before Christ",
     "quarter_name": lambda d: _QUARTERS[_quarter(d) - 1],
     "quarter_abbr": lambda d: f"Q{_quarter(d)}",
     "quarter_0": lambda d: str(_quarter(d) - 1),
     "ce_year": lambda d: str(_ce_year(d)),
-    "era": lambda d: "AD" if d.year > 0 else "BC",
-    "christian_era": lambda d: "AD" if d.year > 0 else "BC",
-    "secular_era": lambda d: "CE" if d.year > 0 else "BCE",
-    "year_with_era": lambda d: f"{abs(_ce_year(d))}{'AD' if d.year > 0 else 'BC'}",
-    "year_with_christian_era": lambda d: f"{abs(_ce_year(d))}{'AD' if d.year > 0 else 'BC'}",
-    "year_with_secular_era": lambda d: f"{abs(_ce_year(d))}{'CE' if d.year > 0 else 'BCE'}",
+    "era": _christian_era,
+    "christian_era": _christian_era,
+    "secular_era": _secular_era,
+    "year_with_era": lambda d: f"{abs(_ce_year(d))}{_christian_era(d)}",
+    "year_with_christian_era": lambda d: f"{abs(_ce_year(d))}{_christian_era(d)}",
+    "year_with_secular_era": lambda d: f"{abs(_ce_year(d))}{_secular_era(d)}",
     "mon_0": lambda d: str(d.month - 1),
     "day_0": lambda d: str(d.day - 1),
     "mday_0": lambda d: str(d.day - 1),
@@ -484,10 +497,8 @@ _METHODS: dict[str, _Code] = {
     "hires_epoch": lambda d: _perl_number(_epoch(d) + d.microsecond * 1000 / 1e9),
     "jd": lambda d: _perl_number(_mjd_value(d) + 2_400_000.5),
     "leap_seconds": lambda d: str(_leap_seconds(d)),
-    "local_rd_as_seconds": lambda d: str(_rd_days(d) * 86400 + _day_seconds(d)),
-    "utc_rd_as_seconds": lambda d: str(
-        _rd_days(d.astimezone(UTC)) * 86400 + _day_seconds(d.astimezone(UTC))
-    ),
+    "local_rd_as_seconds": lambda d: str(_rd_seconds(d)),
+    "utc_rd_as_seconds": lambda d: str(_rd_seconds(d.astimezone(UTC))),
     # DateTime's own bookkeeping: the UTC year, plus one.
     "utc_year": lambda d: str(d.astimezone(UTC).year + 1),
 }
